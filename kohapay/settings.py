@@ -1,0 +1,202 @@
+"""kohapay settings, driven by the environment (see the configuration table in README.md).
+
+Sections: paths and environment · security · applications · database · time · REST API ·
+static files and templates · logging · kohapay's own rules.
+"""
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from pathlib import Path
+
+import dj_database_url
+from django.core.management.utils import get_random_secret_key
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# --- paths and environment ---------------------------------------------------------------------
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"  # demo database and other local state; git-ignored
+VAR_DIR.mkdir(exist_ok=True)
+DEBUG = env_bool("KOHAPAY_DEBUG", False)
+
+# --- security ----------------------------------------------------------------------------------
+SECRET_KEY = os.environ.get("KOHAPAY_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("Set KOHAPAY_SECRET_KEY (or KOHAPAY_DEBUG=1 for a local demo).")
+    # A throw-away key for local demos: sessions do not survive a restart, and nothing is committed.
+    SECRET_KEY = get_random_secret_key()
+
+ALLOWED_HOSTS = env_list("KOHAPAY_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
+CSRF_TRUSTED_ORIGINS = env_list("KOHAPAY_CSRF_TRUSTED_ORIGINS", "")
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = int(os.environ.get("KOHAPAY_SESSION_SECONDS", 8 * 3600))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Production is HTTPS (usually behind a TLS-terminating proxy); the demo is plain HTTP.
+HTTPS = env_bool("KOHAPAY_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_bool("KOHAPAY_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("KOHAPAY_HSTS_SECONDS", 31536000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_bool("KOHAPAY_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+
+# --- applications ------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "oauth2_provider",
+    "kohapay.apps.KohapayConfig",
+    "payments.apps.PaymentsConfig",
+    "registers.apps.RegistersConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "kohapay.urls"
+WSGI_APPLICATION = "kohapay.wsgi.application"
+ASGI_APPLICATION = "kohapay.asgi.application"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "registers:overview"
+LOGOUT_REDIRECT_URL = "login"
+
+# --- database ----------------------------------------------------------------------------------
+# One database: Koha's. kohapay's own tables live beside Koha's so that one transaction covers both.
+# Unset DATABASE_URL means the embedded SQLite demo database.
+DEMO_DATABASE_URL = f"sqlite:///{VAR_DIR / 'kohapay-demo.sqlite3'}"
+DATABASE_URL = os.environ.get("DATABASE_URL") or DEMO_DATABASE_URL
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("KOHAPAY_CONN_MAX_AGE", 60)),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"]["OPTIONS"] = {
+        "charset": "utf8mb4",
+        # Our sessions speak UTC (Django converts to and from KOHA_TIME_ZONE), so a `timestamp`
+        # column holds the true instant and Koha's own session, in Koha's zone, reads it back as the
+        # right local time. Strict mode: we would rather fail than have a value silently truncated.
+        "init_command": (
+            "SET time_zone = '+00:00', "
+            "sql_mode = 'STRICT_TRANS_TABLES,NO_ZERO_IN_DATE,NO_ZERO_DATE,"
+            "ERROR_FOR_DIVISION_BY_ZERO,NO_ENGINE_SUBSTITUTION'"
+        ),
+        "isolation_level": "read committed",
+    }
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+
+# --- time --------------------------------------------------------------------------------------
+# Koha's zone: what a "day" is on the dashboard, and how Koha reads the instants we write.
+KOHA_TIME_ZONE = os.environ.get("KOHA_TIME_ZONE", "UTC")
+TIME_ZONE = KOHA_TIME_ZONE
+USE_TZ = True
+LANGUAGE_CODE = "en-us"
+USE_I18N = True
+
+# --- REST API ----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["payments.authentication.ApiClientAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["payments.parsers.DecimalJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["payments.renderers.ExactJSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "kohapay.exception_handlers.koha_exception_handler",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "kohapay API",
+    "DESCRIPTION": (
+        "Atomic payment intake for Koha patron accounts: one call records the charge, the payment "
+        "and the offsets linking them, journaled to a cash register, exactly as Koha writes them."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
+OAUTH2_PROVIDER = {
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("KOHAPAY_TOKEN_SECONDS", 3600)),
+    "SCOPES": {"payments": "Record and read payments"},
+    "DEFAULT_SCOPES": ["payments"],
+}
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER_ACCESS_TOKEN_MODEL = "oauth2_provider.AccessToken"
+
+# --- static files and templates ----------------------------------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve from the apps directly when collectstatic has not run
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- logging -----------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("KOHAPAY_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+
+# --- kohapay's own rules -----------------------------------------------------------------------
+KOHAPAY_MAX_AMOUNT = Decimal(os.environ.get("KOHAPAY_MAX_AMOUNT", "10000"))
+KOHAPAY_IDEMPOTENCY_DAYS = int(os.environ.get("KOHAPAY_IDEMPOTENCY_DAYS", 30))

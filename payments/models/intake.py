@@ -1,0 +1,84 @@
+"""kohapay's own records (migrated, in Koha's database so one transaction covers both).
+
+Links to Koha rows are foreign keys *without* database constraints: kohapay must never stop Koha
+from deleting or anonymising its own rows.
+"""
+from django.db import models
+
+
+class ApiClient(models.Model):
+    """A kiosk, POS terminal or payment gateway allowed to record payments.
+
+    It authenticates with OAuth2 client credentials (the ``application``; the secret is stored
+    hashed by django-oauth-toolkit) and acts as a Koha staff patron, who becomes ``manager_id``.
+    Empty ``registers`` / ``debit_types`` mean: all of its libraries' registers / all eligible types.
+    """
+
+    name = models.CharField(max_length=100, unique=True)
+    active = models.BooleanField(default=True, help_text="Inactive clients' tokens are refused.")
+    application = models.OneToOneField(
+        "oauth2_provider.Application", models.PROTECT, related_name="api_client"
+    )
+    staff_patron = models.ForeignKey(
+        "payments.Patron", models.DO_NOTHING, db_constraint=False, related_name="+",
+        help_text="Koha borrowernumber the client acts as (manager_id of what it records).",
+    )
+    libraries = models.ManyToManyField(
+        "registers.Library", db_constraint=False, related_name="+",
+        help_text="Libraries (branchcodes) it may record payments for.",
+    )
+    registers = models.ManyToManyField(
+        "registers.CashRegister", db_constraint=False, blank=True, related_name="+",
+        help_text="Registers it may use; none selected means every register of its libraries.",
+    )
+    debit_types = models.ManyToManyField(
+        "payments.DebitType", db_constraint=False, blank=True, related_name="+",
+        help_text="Debit types it may charge; none selected means every eligible type.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "kohapay_api_client"
+
+    def __str__(self):
+        return self.name
+
+
+class Intake(models.Model):
+    """One payment recorded through kohapay: the idempotency record and the audit link between a
+    client's request and the Koha lines it produced. Written in the same transaction as them."""
+
+    client = models.ForeignKey(ApiClient, models.PROTECT, related_name="intakes")
+    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    external_id = models.CharField(max_length=100, null=True, blank=True)
+    request_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical request")
+    patron = models.ForeignKey(
+        "payments.Patron", models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    payment = models.ForeignKey(
+        "payments.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+",
+        help_text="The PAYMENT credit (accountlines_id).",
+    )
+    debit = models.ForeignKey(
+        "payments.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    response_status = models.PositiveSmallIntegerField(default=201)
+    response_body = models.JSONField(help_text="The original response, replayed on retries.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        db_table = "kohapay_intake"
+        constraints = [
+            # Uniqueness lives in the database so it holds across processes and hosts.
+            models.UniqueConstraint(
+                fields=["client", "idempotency_key"], name="kohapay_intake_unique_key"
+            ),
+            models.UniqueConstraint(
+                fields=["client", "external_id"], name="kohapay_intake_unique_external_id"
+            ),
+        ]
+        indexes = [models.Index(fields=["payment"], name="kohapay_intake_payment")]
+
+    def __str__(self):
+        return f"intake {self.pk} → payment {self.payment_id}"
+

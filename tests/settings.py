@@ -1,0 +1,21 @@
+"""Settings for the test suite: kohapay's own settings on real MariaDB, never on SQLite."""
+import os
+
+os.environ.setdefault("DATABASE_URL", "mysql://root@127.0.0.1:3306/kohapay")
+os.environ.setdefault("KOHAPAY_SECRET_KEY", "tests-only-key-not-used-anywhere-else-0123456789")
+os.environ.setdefault("KOHAPAY_HTTPS", "0")
+
+from kohapay.settings import *  # noqa: E402,F401,F403
+from kohapay.settings import DATABASES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] != "django.db.backends.mysql":
+    raise RuntimeError(
+        "The test suite runs on real MariaDB. Set DATABASE_URL=mysql://user:pass@host:port/name "
+        "(default mysql://root@127.0.0.1:3306/kohapay)."
+    )
+# A URL without a database name (mysql://root@127.0.0.1:3306) means the default name.
+DATABASES["default"]["NAME"] = DATABASES["default"]["NAME"] or "kohapay"
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+# Hashing cost is not what these tests are about.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
