@@ -1,0 +1,1 @@
+"""Admins for kohapay's own records: API clients and intakes (filled in with issue 3)."""
