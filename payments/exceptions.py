@@ -2,22 +2,278 @@
 its code so that the one exception handler (kohapay.exception_handlers) can render it.
 
 Raise, never return, inside the atomic block: the exception is what rolls it back.
+
+Hierarchy (one leaf per rule; ``default_code`` is the ``error_code`` a client sees):
+
+- ``PaymentError`` (400)
+  - ``RequestRejected`` (400): the body breaks a shape rule (type, length, unknown property…)
+    - ``InvalidAmount``, ``InvalidExternalId``, ``UnknownProperty``, ``InvalidField``
+  - ``InvalidIdempotencyKey`` (400)
+  - ``RuleViolation`` (400): a Koha configuration rule refuses the request
+    - debit type: ``UnknownDebitType``, ``DebitTypeArchived``, ``DebitTypeNotAllowed``,
+      ``DebitTypeNotAtLibrary``
+    - payment type: ``InvalidPaymentType``, ``PaymentTypeNotAtLibrary``
+    - register: ``RegisterRequired``, ``UnknownRegister``, ``RegisterArchived``,
+      ``RegisterLibraryMismatch``
+    - library: ``UnknownLibrary``, ``LibraryRequired``
+  - ``OutOfScope`` (403): the client may not act there
+    - ``LibraryOutOfScope``, ``RegisterOutOfScope``, ``DebitTypeOutOfScope``
+  - ``NotFoundError`` (404): ``PatronNotFound``, ``PaymentNotFound``
+  - ``ConflictError`` (409): ``DuplicateExternalId``, ``IdempotencyKeyInUse``, ``ConcurrentChange``
+  - ``IdempotencyKeyReused`` (422)
+  - ``InvariantViolation`` (500): a bug in kohapay, never the client's fault
 """
 
 
 class PaymentError(Exception):
     """Base of every rule kohapay enforces on an intake. ``code`` is the machine-readable
-    ``error_code``; ``message`` the sentence a person reads."""
+    ``error_code``; ``message`` the sentence a person reads; ``extra`` adds properties to the
+    error body (e.g. the ``payment_id`` of a duplicate)."""
 
     status_code = 400
     default_code = "payment_error"
     default_message = "The payment could not be recorded."
 
     def __init__(self, message: str | None = None, *, code: str | None = None,
-                 errors: list | None = None, headers: dict | None = None, **context):
+                 errors: list | None = None, headers: dict | None = None,
+                 extra: dict | None = None, **context):
         self.message = message or self.default_message
         self.code = code or self.default_code
         self.errors = errors
         self.headers = headers
+        self.extra = extra
         self.context = context
         super().__init__(self.message)
+
+
+# --- 400: the request body's shape -------------------------------------------------------------
+class RequestRejected(PaymentError):
+    """The body is not an object of the documented properties with the documented types."""
+
+    default_code = "invalid_request"
+    default_message = "The request is not valid."
+
+
+class InvalidAmount(RequestRejected):
+    """``amount`` is missing, not a JSON number or decimal string, not > 0, has more than 6
+    decimal places, or exceeds ``KOHAPAY_MAX_AMOUNT``."""
+
+    default_code = "invalid_amount"
+    default_message = "The amount is not valid."
+
+
+class InvalidExternalId(RequestRejected):
+    """``external_id`` is not 1–100 printable characters."""
+
+    default_code = "invalid_external_id"
+    default_message = "The external_id is not valid."
+
+
+class UnknownProperty(RequestRejected):
+    """The body has a property the API does not define (``additionalProperties: false``)."""
+
+    default_code = "unknown_property"
+    default_message = "The request has a property the API does not know."
+
+
+class InvalidField(RequestRejected):
+    """Any other property has the wrong type or length; the code is ``invalid_<property>``."""
+
+
+class InvalidIdempotencyKey(PaymentError):
+    """The ``Idempotency-Key`` header is not 1–255 visible ASCII characters."""
+
+    default_code = "invalid_idempotency_key"
+    default_message = "The Idempotency-Key header must be 1 to 255 visible ASCII characters."
+
+
+# --- 400: Koha's configuration refuses the request ---------------------------------------------
+class RuleViolation(PaymentError):
+    """Base of the rules read from Koha's configuration (types, registers, libraries)."""
+
+
+class UnknownDebitType(RuleViolation):
+    """``debit_type`` is not a code of ``account_debit_types``."""
+
+    default_code = "unknown_debit_type"
+    default_message = "The debit type does not exist in Koha."
+
+
+class DebitTypeArchived(RuleViolation):
+    """The debit type is archived in Koha."""
+
+    default_code = "debit_type_archived"
+    default_message = "The debit type is archived in Koha."
+
+
+class DebitTypeNotAllowed(RuleViolation):
+    """The debit type can be neither invoiced nor sold (``can_be_invoiced`` = ``can_be_sold`` = 0),
+    e.g. a system type such as OVERDUE."""
+
+    default_code = "debit_type_not_allowed"
+    default_message = "This debit type can be neither invoiced nor sold."
+
+
+class DebitTypeNotAtLibrary(RuleViolation):
+    """The debit type has library limits (``account_debit_types_branches``) that exclude the
+    library."""
+
+    default_code = "debit_type_not_at_library"
+    default_message = "This debit type is not available at the library."
+
+
+class InvalidPaymentType(RuleViolation):
+    """``payment_type`` is not an authorised value of category PAYMENT_TYPE."""
+
+    default_code = "invalid_payment_type"
+    default_message = "The payment type is not a PAYMENT_TYPE authorised value in Koha."
+
+
+class PaymentTypeNotAtLibrary(RuleViolation):
+    """The payment type has library limits (``authorised_values_branches``) that exclude the
+    library."""
+
+    default_code = "payment_type_not_at_library"
+    default_message = "This payment type is not available at the library."
+
+
+class RegisterRequired(RuleViolation):
+    """``UseCashRegisters`` is on and the payment type is CASH or SIP00, but no register was
+    given (Koha's ``RegisterRequired``)."""
+
+    default_code = "register_required"
+    default_message = "A cash register is required for this payment type."
+
+
+class UnknownRegister(RuleViolation):
+    """``register_id`` is not a ``cash_registers.id``."""
+
+    default_code = "unknown_register"
+    default_message = "The cash register does not exist."
+
+
+class RegisterArchived(RuleViolation):
+    """The register is archived."""
+
+    default_code = "register_archived"
+    default_message = "The cash register is archived."
+
+
+class RegisterLibraryMismatch(RuleViolation):
+    """The register belongs to another library than ``library_id``."""
+
+    default_code = "register_library_mismatch"
+    default_message = "The cash register does not belong to the library."
+
+
+class UnknownLibrary(RuleViolation):
+    """``library_id`` is not a ``branches.branchcode``."""
+
+    default_code = "unknown_library"
+    default_message = "The library does not exist."
+
+
+class LibraryRequired(RuleViolation):
+    """The client may use several libraries and neither ``library_id`` nor a register says which."""
+
+    default_code = "library_required"
+    default_message = "Say which library: send library_id (or a register_id)."
+
+
+# --- 403: outside the client's scope -----------------------------------------------------------
+class OutOfScope(PaymentError):
+    """The client is authenticated but may not act there."""
+
+    status_code = 403
+    default_code = "forbidden"
+    default_message = "This API client may not do that."
+
+
+class LibraryOutOfScope(OutOfScope):
+    """The library is not one of the client's libraries."""
+
+    default_code = "library_not_allowed"
+    default_message = "This API client may not record payments for this library."
+
+
+class RegisterOutOfScope(OutOfScope):
+    """The register is not one of the client's registers (or not at one of its libraries)."""
+
+    default_code = "register_not_allowed"
+    default_message = "This API client may not use this cash register."
+
+
+class DebitTypeOutOfScope(OutOfScope):
+    """The client has a list of debit types and this one is not on it."""
+
+    default_code = "debit_type_not_allowed_for_client"
+    default_message = "This API client may not charge this debit type."
+
+
+# --- 404 ---------------------------------------------------------------------------------------
+class NotFoundError(PaymentError):
+    status_code = 404
+    default_code = "not_found"
+    default_message = "Not found."
+
+
+class PatronNotFound(NotFoundError):
+    """No ``borrowers`` row has this borrowernumber."""
+
+    default_code = "patron_not_found"
+    default_message = "Patron not found."
+
+
+class PaymentNotFound(NotFoundError):
+    """No intake of this client has this payment id for this patron."""
+
+    default_code = "payment_not_found"
+    default_message = "Payment not found."
+
+
+# --- 409 / 422: safe retries -------------------------------------------------------------------
+class ConflictError(PaymentError):
+    status_code = 409
+    default_code = "conflict"
+    default_message = "The request conflicts with another one."
+
+
+class DuplicateExternalId(ConflictError):
+    """The client already recorded a payment with this ``external_id`` (under another or no
+    ``Idempotency-Key``); ``extra`` carries that payment's id."""
+
+    default_code = "duplicate_external_id"
+    default_message = "This external_id was already used for another payment."
+
+
+class IdempotencyKeyInUse(ConflictError):
+    """Another request with this key is still being recorded; retry after ``Retry-After``."""
+
+    default_code = "idempotency_key_in_use"
+    default_message = "A request with this Idempotency-Key is still in flight; retry shortly."
+
+
+class ConcurrentChange(ConflictError):
+    """Koha's rows changed under the intake (e.g. a type deleted meanwhile); nothing was written
+    and the same request may be retried."""
+
+    default_code = "concurrent_change"
+    default_message = "Koha's data changed while recording the payment; nothing was written, retry."
+
+
+class IdempotencyKeyReused(PaymentError):
+    """The key was already used by this client for a different request."""
+
+    status_code = 422
+    default_code = "idempotency_key_reused"
+    default_message = "This Idempotency-Key was already used for a different request."
+
+
+# --- 500: a bug --------------------------------------------------------------------------------
+class InvariantViolation(PaymentError):
+    """The ledger check before commit failed: the transaction is rolled back and the fault
+    logged. Never caused by client input; it means kohapay (or a concurrent writer) is wrong."""
+
+    status_code = 500
+    default_code = "internal_server_error"
+    default_message = "Something went wrong, check kohapay's logs for details. Nothing was recorded."
