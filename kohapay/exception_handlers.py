@@ -57,10 +57,8 @@ def koha_exception_handler(exc, context):
     from payments.exceptions import PaymentError  # domain errors; imported late (app loading)
 
     if isinstance(exc, PaymentError):
-        return Response(
-            error_body(exc.message, exc.code, exc.errors), status=exc.status_code,
-            headers=exc.headers,
-        )
+        body = {**error_body(exc.message, exc.code, exc.errors), **(exc.extra or {})}
+        return Response(body, status=exc.status_code, headers=exc.headers)
     if isinstance(exc, (OperationalError, InterfaceError)):
         logger.warning("database unavailable: %s", exc)
         return Response(
