@@ -1,0 +1,60 @@
+"""Environments for the processes the harness starts: kohapay with production settings on a
+benchmark database, the framework floor, and in-process measurements."""
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+
+from bench import databases
+from bench.servers import ROOT
+
+# One random key per harness run: production settings refuse to start without one.
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
+def kohapay_env(database: str, *, in_process: bool = False) -> dict:
+    """kohapay's production settings (DEBUG off, no HTTPS redirect on loopback) on ``database``.
+    ``in_process`` adds Django's test-client host name for measurements made without HTTP."""
+    env = {
+        key: value for key, value in os.environ.items()
+        if not key.startswith(("KOHAPAY_", "DJANGO_")) and key != "DATABASE_URL"
+    }
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "kohapay.settings",
+        "DATABASE_URL": databases.database_url(database),
+        "KOHAPAY_DEBUG": "0",
+        "KOHAPAY_SECRET_KEY": SECRET_KEY,
+        "KOHAPAY_HTTPS": "0",
+        "KOHAPAY_ALLOWED_HOSTS": "127.0.0.1,testserver" if in_process else "127.0.0.1",
+        "KOHA_TIME_ZONE": "UTC",
+        "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+def floor_env(database: str) -> dict:
+    env = kohapay_env(database)
+    env["DJANGO_SETTINGS_MODULE"] = "bench.floor_app.settings"
+    return env
+
+
+def manage(database: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """``manage.py <args>`` against a benchmark database, output captured."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=kohapay_env(database),
+        capture_output=True, text=True, check=check,
+    )
+
+
+def module(database: str, name: str, *args: str, timeout: float | None = None) -> str:
+    """Run ``python -m bench.<name>`` with kohapay's settings on ``database``; return stdout."""
+    done = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", *args], cwd=ROOT,
+        env=kohapay_env(database, in_process=True), capture_output=True, text=True,
+        timeout=timeout,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"bench.{name} failed:\n{done.stderr[-4000:]}")
+    return done.stdout
