@@ -5,6 +5,8 @@ from deleting or anonymising its own rows.
 """
 from django.db import models
 
+from payments.exact_json import ExactJSONDecoder, ExactJSONEncoder
+
 
 class ApiClient(models.Model):
     """A kiosk, POS terminal or payment gateway allowed to record payments.
@@ -49,7 +51,13 @@ class Intake(models.Model):
     client's request and the Koha lines it produced. Written in the same transaction as them."""
 
     client = models.ForeignKey(ApiClient, models.PROTECT, related_name="intakes")
-    idempotency_key = models.CharField(max_length=255, null=True, blank=True)
+    # On MariaDB/MySQL both columns get a binary, no-pad collation (migration 0002): keys and
+    # references are compared byte for byte ("abc" ≠ "ABC" ≠ "abc "), not by the table's
+    # case-insensitive collation. A later AlterField of these columns must keep it.
+    idempotency_key = models.CharField(
+        max_length=255, null=True, blank=True,
+        help_text="Client's Idempotency-Key; set to NULL by purge_idempotency_keys when expired.",
+    )
     external_id = models.CharField(max_length=100, null=True, blank=True)
     request_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical request")
     patron = models.ForeignKey(
@@ -63,7 +71,10 @@ class Intake(models.Model):
         "payments.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     response_status = models.PositiveSmallIntegerField(default=201)
-    response_body = models.JSONField(help_text="The original response, replayed on retries.")
+    response_body = models.JSONField(
+        encoder=ExactJSONEncoder, decoder=ExactJSONDecoder,
+        help_text="The original response, replayed on retries (amounts kept exact).",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
