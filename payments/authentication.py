@@ -28,7 +28,9 @@ class ApiClientAuthentication(OAuth2Authentication):
     www_authenticate_realm = "kohapay"
 
     def authenticate(self, request):
-        result = super().authenticate(request)
+        # Hand the toolkit Django's own request: it reads ``request.POST``, and on DRF's request
+        # that would parse the body first — a malformed body must not win over a missing token.
+        result = super().authenticate(request._request)
         if result is None:
             if request.META.get("HTTP_AUTHORIZATION"):
                 raise exceptions.AuthenticationFailed(
