@@ -1,4 +1,6 @@
-"""Koha's libraries and cash registers (unmanaged: Koha owns these tables)."""
+"""Koha's libraries and cash registers (unmanaged: Koha owns these tables), and kohapay's
+per-user library restriction of the dashboard (managed)."""
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
 
@@ -60,3 +62,31 @@ class CashRegisterAction(models.Model):
     class Meta:
         managed = False
         db_table = "cash_register_actions"
+
+
+# --- kohapay's own records (managed, migrated) --------------------------------------------------
+
+
+class LibraryRestriction(models.Model):
+    """Limits one dashboard user to some libraries' registers — on every page, export and API.
+
+    A user without a restriction sees every library; a user *with* one sees only the libraries
+    listed (none listed means nothing at all, never "everything": a restriction cannot be widened
+    by emptying it by mistake).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, models.CASCADE, related_name="library_restriction"
+    )
+    libraries = models.ManyToManyField(
+        Library, db_constraint=False, blank=True, related_name="+",
+        help_text="Libraries (branchcodes) whose registers this user may see.",
+    )
+
+    class Meta:
+        db_table = "kohapay_library_restriction"
+        # The one permission the dashboard checks (granted to Finance staff and Auditors).
+        permissions = [("view_dashboard", "Can view register figures, transactions and exports")]
+
+    def __str__(self):
+        return f"library restriction of {self.user}"

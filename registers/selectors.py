@@ -1,0 +1,348 @@
+"""Register figures — THE one place that defines a day and a register total (spec §8).
+
+A register's lines are the ``accountlines`` carrying its ``register_id``: credits (money in:
+payments, POS purchases, cashup surplus) and debits (money out: payouts, cashup deficit). Koha
+stores credits negative, so for any set of lines:
+
+    income  = −SUM(amount) of credits        payouts = SUM(amount) of debits
+    net     = income − payouts = −SUM(amount) count   = number of lines
+    by payment type = −SUM(amount) per ``payment_type``
+
+A line is a credit when ``credit_type_code`` is set (Koha's ``is_credit``).
+
+A **day** is a local calendar date in ``KOHA_TIME_ZONE`` applied to ``accountlines.date``. The
+session speaks UTC and MariaDB has no named zones, so the local midnights are computed here with
+zoneinfo (daylight-saving changes cut where a person at the library expects) and the database
+only compares ``date`` with those instants: ``date >= start AND date < end``, grouped per day by a
+CASE over the midnights — one query whatever the number of days, registers or lines.
+
+Every figure is an exact Decimal, aggregated in SQL; Python only folds the few grouped rows.
+"""
+from __future__ import annotations
+
+import operator
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+from functools import cached_property, reduce
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.utils import timezone
+
+from payments.models import AccountLine, AccountOffset, AuthorisedValue
+from registers.bucketing import first_true
+from registers.models import CashRegister, CashRegisterAction
+
+ZERO = Decimal("0")
+MAX_DAYS = 366  # one (leap) year per page, CSV or API call
+CASHUP = "CASHUP"
+
+# 1 for a credit (money in), 0 for a debit (money out).
+IS_CREDIT = Case(
+    When(credit_type__isnull=False, then=Value(1)), default=Value(0), output_field=IntegerField()
+)
+
+
+# --- days ------------------------------------------------------------------------------------
+
+
+def koha_zone() -> ZoneInfo:
+    return ZoneInfo(settings.KOHA_TIME_ZONE)
+
+
+def local_today() -> date:
+    return timezone.now().astimezone(koha_zone()).date()
+
+
+def local_time(instant: datetime | None) -> datetime | None:
+    """An instant read from the database, as the library's wall-clock time."""
+    return instant.astimezone(koha_zone()) if instant is not None else None
+
+
+def day_start(day: date) -> datetime:
+    """The UTC instant at which the local day begins. ``fold=0`` picks the first of two
+    midnights on a fall-back day and, where midnight is skipped, the instant the day starts."""
+    return datetime.combine(day, time.min, tzinfo=koha_zone()).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class DayRange:
+    """Local days ``first``..``last`` inclusive."""
+
+    first: date
+    last: date
+
+    def __post_init__(self):
+        if self.last < self.first:
+            raise ValueError("The end date is before the start date.")
+        if self.length > MAX_DAYS:
+            raise ValueError(f"A range covers at most {MAX_DAYS} days.")
+
+    @classmethod
+    def single(cls, day: date) -> DayRange:
+        return cls(day, day)
+
+    @classmethod
+    def ending(cls, last: date, length: int) -> DayRange:
+        return cls(last - timedelta(days=length - 1), last)
+
+    @property
+    def length(self) -> int:
+        return (self.last - self.first).days + 1
+
+    @cached_property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range(self.length)]
+
+    @cached_property
+    def bounds(self) -> list[datetime]:
+        """The UTC instants of every local midnight from the first day to the day after the
+        last: day ``i`` is ``bounds[i] <= date < bounds[i + 1]``."""
+        return [day_start(d) for d in self.days] + [day_start(self.last + timedelta(days=1))]
+
+    @property
+    def start(self) -> datetime:
+        return self.bounds[0]
+
+    @property
+    def end(self) -> datetime:
+        return self.bounds[-1]
+
+    def contains(self, field_name: str = "date") -> Q:
+        return Q(**{f"{field_name}__gte": self.start, f"{field_name}__lt": self.end})
+
+    def day_index(self, field_name: str = "date"):
+        """SQL expression: the index of the local day of ``field_name`` (rows already in range)."""
+        return first_true([Q(**{f"{field_name}__lt": b}) for b in self.bounds[1:-1]])
+
+
+# --- totals ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Figures of a set of register lines. ``by_payment_type`` holds (code, money in) pairs; the
+    code is None for lines without a payment type."""
+
+    income: Decimal = ZERO
+    payouts: Decimal = ZERO
+    count: int = 0
+    by_payment_type: tuple[tuple[str | None, Decimal], ...] = ()
+
+    @property
+    def net(self) -> Decimal:
+        return self.income - self.payouts
+
+    def for_type(self, code: str | None) -> Decimal:
+        return dict(self.by_payment_type).get(code, ZERO)
+
+    def for_types(self, codes: Iterable[str | None]) -> list[Decimal]:
+        found = dict(self.by_payment_type)
+        return [found.get(code, ZERO) for code in codes]
+
+    def __add__(self, other: Totals) -> Totals:
+        by_type = defaultdict(Decimal, self.by_payment_type)
+        for code, amount in other.by_payment_type:
+            by_type[code] += amount
+        return Totals(
+            self.income + other.income, self.payouts + other.payouts, self.count + other.count,
+            _sorted_types(by_type),
+        )
+
+
+def sum_totals(items: Iterable[Totals]) -> Totals:
+    return reduce(operator.add, items, Totals())
+
+
+def _sorted_types(by_type: dict) -> tuple[tuple[str | None, Decimal], ...]:
+    return tuple(sorted(by_type.items(), key=lambda item: (item[0] is None, item[0] or "")))
+
+
+def fold_rows(rows: Iterable[dict], total_key: str = "total", count_key: str = "n") -> Totals:
+    """Totals from rows grouped by (is_credit, payment_type) carrying SUM(amount) and COUNT."""
+    income = payouts = ZERO
+    count = 0
+    by_type: dict[str | None, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        if not row[count_key]:
+            continue
+        amount = row[total_key] or ZERO
+        if row["is_credit"]:
+            income -= amount
+        else:
+            payouts += amount
+        count += row[count_key]
+        by_type[row["payment_type"]] -= amount
+    return Totals(income, payouts, count, _sorted_types(by_type))
+
+
+def dashboard_registers(*, library_codes: set[str] | None, include_archived: bool = False,
+                        library: str | None = None) -> QuerySet:
+    """Registers to show, by library name then register name. ``library_codes`` are the libraries
+    the user may see (None: all); ``library`` narrows to one of them."""
+    registers = CashRegister.objects.select_related("library").order_by(
+        "library__branchname", "library_id", "name", "id"
+    )
+    if library_codes is not None:
+        registers = registers.filter(library_id__in=library_codes)
+    if library:
+        registers = registers.filter(library_id=library)
+    if not include_archived:
+        registers = registers.filter(archived=False)
+    return registers
+
+
+def register_lines(register_ids: Sequence[int], payment_type: str | None = None) -> QuerySet:
+    """The lines journaled to these registers (optionally of one payment type)."""
+    lines = AccountLine.objects.filter(register_id__in=register_ids).order_by()
+    if payment_type:
+        lines = lines.filter(payment_type=payment_type)
+    return lines
+
+
+def payment_type_labels() -> dict[str, str]:
+    """PAYMENT_TYPE authorised values, code → staff label, ordered by label as Koha does."""
+    values = AuthorisedValue.objects.filter(category="PAYMENT_TYPE").order_by("lib", "id")
+    return {v.authorised_value: v.lib or v.authorised_value for v in values}
+
+
+def payment_type_columns(labels: dict[str, str], *totals: Totals) -> list[str | None]:
+    """Columns for a table: every authorised value, then any other code found in the figures
+    (unknown codes, then None for lines without a payment type)."""
+    found = {code for t in totals for code, _ in t.by_payment_type}
+    extra = sorted(c for c in found if c is not None and c not in labels)
+    return [*labels, *extra] + ([None] if None in found else [])
+
+
+# --- since the last cashup (spec §8.2) --------------------------------------------------------
+
+
+def last_cashups(register_ids: Sequence[int]) -> dict[int, datetime]:
+    """register id → timestamp of its newest CASHUP (Koha's ``last_cashup``)."""
+    rows = (
+        CashRegisterAction.objects.filter(code=CASHUP, register_id__in=register_ids)
+        .order_by().values("register_id").annotate(last=Max("timestamp"))
+    )
+    return {row["register_id"]: row["last"] for row in rows}
+
+
+def since_cashup_condition(register_ids: Sequence[int], last: dict[int, datetime]) -> Q:
+    """Koha's ``outstanding_accountlines``: ``date`` strictly after the register's last CASHUP,
+    or every line of a register never cashed up."""
+    never = [rid for rid in register_ids if rid not in last]
+    parts = [Q(register_id=rid, date__gt=last[rid]) for rid in register_ids if rid in last]
+    if never:
+        parts.append(Q(register_id__in=never))
+    return reduce(operator.or_, parts)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterFigures:
+    """One register on the overview: the chosen days, and what is in the till since its last
+    cashup."""
+
+    register: CashRegister
+    period: Totals
+    since_cashup: Totals
+    last_cashup: datetime | None
+
+
+def overview(registers: Sequence[CashRegister], days: DayRange,
+             payment_type: str | None = None) -> list[RegisterFigures]:
+    """Figures of each register, in the order given. Two queries: the last cashups, then one
+    pass over the lines that counts each line for the days, for the till, or both."""
+    ids = [r.id for r in registers]
+    if not ids:
+        return []
+    last = last_cashups(ids)
+    in_days = days.contains()
+    since = since_cashup_condition(ids, last)
+    rows = (
+        register_lines(ids, payment_type).filter(in_days | since)
+        .annotate(is_credit=IS_CREDIT)
+        .values("register_id", "is_credit", "payment_type")
+        .annotate(
+            total=Sum("amount", filter=in_days), n=Count("pk", filter=in_days),
+            since_total=Sum("amount", filter=since), since_n=Count("pk", filter=since),
+        )
+    )
+    per_register = defaultdict(list)
+    for row in rows:
+        per_register[row["register_id"]].append(row)
+    return [
+        RegisterFigures(
+            register=r,
+            period=fold_rows(per_register[r.id]),
+            since_cashup=fold_rows(per_register[r.id], "since_total", "since_n"),
+            last_cashup=last.get(r.id),
+        )
+        for r in registers
+    ]
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    day: date
+    totals: Totals
+
+
+def daily_totals(register_id: int, days: DayRange,
+                 payment_type: str | None = None) -> list[DayTotals]:
+    """One entry per local day of the range (days without lines included), in one query."""
+    rows = (
+        register_lines([register_id], payment_type).filter(days.contains())
+        .annotate(day=days.day_index(), is_credit=IS_CREDIT)
+        .values("day", "is_credit", "payment_type")
+        .annotate(total=Sum("amount"), n=Count("pk"))
+    )
+    per_day = defaultdict(list)
+    for row in rows:
+        per_day[row["day"]].append(row)
+    return [DayTotals(day, fold_rows(per_day[i])) for i, day in enumerate(days.days)]
+
+
+@dataclass(frozen=True)
+class TypeTotal:
+    """Money attributed to one debit (or credit) type."""
+
+    code: str | None
+    description: str
+    total: Decimal
+
+
+def offsets_paid_by_credits(register_id: int) -> QuerySet:
+    """Offsets linking the register's income lines (``debit_type_code`` NULL) to the debits they
+    paid. Like Koha's cashup summary, every such offset counts: APPLY, and VOID offsets that give
+    a voided payment back to its debit (so a voided payment nets to 0 on the debit it had paid,
+    and counts on the VOID debit it was applied to instead)."""
+    return AccountOffset.objects.filter(
+        credit__register_id=register_id, credit__debit_type__isnull=True, debit__isnull=False
+    ).order_by()
+
+
+def income_by_debit_type(register_id: int, days: DayRange,
+                         payment_type: str | None = None) -> list[TypeTotal]:
+    """Income of the range attributed to the type of the debit each credit paid (spec §8.4)."""
+    offsets = offsets_paid_by_credits(register_id).filter(days.contains("credit__date"))
+    if payment_type:
+        offsets = offsets.filter(credit__payment_type=payment_type)
+    rows = (
+        offsets.values("debit__debit_type_id", "debit__debit_type__description")
+        .annotate(total=Sum("amount"))
+        .order_by("debit__debit_type__description", "debit__debit_type_id")
+    )
+    return [
+        TypeTotal(
+            row["debit__debit_type_id"],
+            row["debit__debit_type__description"] or row["debit__debit_type_id"] or "",
+            -row["total"],
+        )
+        for row in rows
+    ]
