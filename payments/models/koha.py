@@ -9,10 +9,59 @@ same build works on older and newer Koha.
 Money is ``DecimalField`` everywhere (``decimal(28,6)``; offsets ``decimal(26,6)``).
 Foreign keys use ``DO_NOTHING``: the database (Koha's constraints) decides what a delete does.
 """
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Now
+from django.utils import timezone
 
 MONEY = {"max_digits": 28, "decimal_places": 6}
+
+
+class DoubleAsDecimalField(models.DecimalField):
+    """A Koha ``double`` column read and written as a ``Decimal`` (``statistics.value``).
+
+    MariaDB hands back a Python float for a double; this turns it into the Decimal of its shortest
+    representation at the field's scale, so kohapay never computes with floats. It deconstructs as
+    a plain DecimalField: the column is unmanaged, and migrations need not know the difference.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, float):
+            return Decimal(repr(value)).quantize(Decimal(1).scaleb(-self.decimal_places))
+        return value
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
+class KohaLocalDateTimeField(models.DateTimeField):
+    """A Koha ``datetime`` column (not a ``timestamp``) that Koha fills with its local wall-clock
+    time (``statistics.datetime``). MariaDB converts nothing for ``datetime``, so the value is
+    written and read in ``KOHA_TIME_ZONE`` rather than in kohapay's UTC session. It deconstructs as
+    a plain DateTimeField: the column is unmanaged, and migrations need not know the difference.
+    """
+
+    def get_db_prep_value(self, value, connection, prepared=False):
+        if not prepared:
+            value = self.get_prep_value(value)
+        if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+            value = timezone.make_naive(value, ZoneInfo(settings.KOHA_TIME_ZONE))
+        return connection.ops.adapt_datetimefield_value(value)
+
+    def from_db_value(self, value, expression, connection):
+        if value is None:
+            return value
+        # The backend labelled the naive wall-clock value with its own (UTC) zone: relabel it.
+        return timezone.make_aware(value.replace(tzinfo=None), ZoneInfo(settings.KOHA_TIME_ZONE))
+
+    def deconstruct(self):
+        name, _, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DateTimeField", args, kwargs
 
 
 class Patron(models.Model):
@@ -256,9 +305,9 @@ class Statistic(models.Model):
 
     pk = models.CompositePrimaryKey("datetime", "borrowernumber", "type", "value")
     # Nullable in Koha; Django refuses NULL-able members of a composite key.
-    datetime = models.DateTimeField()
+    datetime = KohaLocalDateTimeField(help_text="Koha's local wall-clock time (a datetime column)")
     branch = models.CharField(max_length=10, null=True)
-    value = models.DecimalField(max_digits=16, decimal_places=4, help_text="double(16,4)")
+    value = DoubleAsDecimalField(max_digits=16, decimal_places=4, help_text="double(16,4)")
     type = models.CharField(max_length=16)
     other = models.TextField(null=True)
     itemnumber = models.IntegerField(null=True)
