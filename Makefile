@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= $(or $(DATABASE_URL),mysql://root@127.0.0.1:3306/kohapay)
 DEMO_DAYS ?= 45
 DEMO_PER_DAY ?= 60
 
-.PHONY: run test demo-db bench chaos lint schema clean
+.PHONY: run test demo-db bench bench-data chaos lint schema clean
 
 $(VENV)/.installed: requirements.txt
 	scripts/ensure-system-packages build
@@ -36,6 +36,19 @@ run: $(VENV)/.installed $(DEMO_DB)
 test: $(VENV)/.installed
 	scripts/ensure-system-packages mariadb browser
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks (README "Benchmarks"): `make bench-data` seeds the dashboard databases once (minutes
+# for 5m lines); `make bench` measures everything and writes docs/benchmarks.md.
+BENCH_ARGS ?=
+BENCH_SIZES ?= 100k 1m 5m
+
+bench: $(VENV)/.installed
+	scripts/ensure-system-packages mariadb
+	$(PY) -m bench.run $(BENCH_ARGS)
+
+bench-data: $(VENV)/.installed
+	scripts/ensure-system-packages mariadb
+	$(PY) -m bench.seed $(BENCH_SIZES)
 
 schema: $(VENV)/.installed
 	$(DEMO_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
