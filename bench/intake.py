@@ -30,7 +30,8 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
     before = databases.count_rows(databases.INTAKE_DB)
     results = {"clients": clients, "duration_s": duration, "workers": workers,
                 "gunicorn": " ".join(servers.gunicorn_args(workers)),
-                "client_made_by": kohapay_fixture["client_made_by"], "per_clients": {}}
+                "client_made_by": kohapay_fixture["client_made_by"], "per_clients": {},
+                "fixture": kohapay_fixture}
     kohapay_ok = 0
     with servers.gunicorn("kohapay.wsgi:application",
                           environment.kohapay_env(databases.INTAKE_DB), "kohapay", workers) as kport, \

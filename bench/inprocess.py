@@ -1,0 +1,152 @@
+"""Section 4 and the profile: one kohapay intake in-process (Django's test Client, no HTTP), with
+every SQL statement recorded, and a cProfile of a batch of intakes.
+
+``python -m bench.inprocess statements|profile FIXTURE_JSON`` — run by the harness with kohapay's
+production settings on ``kp_bench_intake``; prints JSON.
+"""
+from __future__ import annotations
+
+import cProfile
+import json
+import pstats
+import sys
+import time
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+
+import django
+
+PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"
+
+
+@contextmanager
+def recorded_statements():
+    """Every statement the default connection executes, with whether it ran inside an atomic
+    block (kohapay's intake transaction); COMMIT is a driver call, not a statement."""
+    from django.db import connection
+
+    statements = []
+
+    def record(execute, sql, params, many, context):
+        statements.append({"in_transaction": connection.in_atomic_block, "sql": sql})
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        yield statements
+
+
+def _client_and_token(fixture):
+    from django.test import Client
+
+    client = Client()
+    response = client.post("/api/v1/oauth/token", {
+        "grant_type": "client_credentials", "client_id": fixture["client_id"],
+        "client_secret": fixture["client_secret"],
+    })
+    if response.status_code != 200:
+        raise SystemExit(f"token endpoint answered {response.status_code}")
+    return client, response.json()["access_token"]
+
+
+def _intake(client, token, fixture, n):
+    patrons = range(fixture["patrons"][0], fixture["patrons"][1] + 1)
+    register = fixture["registers"][n % len(fixture["registers"])]
+    key = f"inprocess-{uuid.uuid4().hex}"
+    body = {"debit_type": fixture["debit_type"], "amount": "2.50", "payment_type": "CASH",
+            "register_id": register["id"], "description": "Printing", "external_id": key}
+    return client.post(
+        PAYMENTS_PATH.format(patron=patrons[n % len(patrons)]), json.dumps(body),
+        content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def statements(fixture) -> dict:
+    client, token = _client_and_token(fixture)
+    runs = []
+    for n in range(2):  # the first request of a process may fill caches; report both
+        with recorded_statements() as recorded:
+            response = _intake(client, token, fixture, n)
+        runs.append({
+            "status": response.status_code,
+            "total": len(recorded),
+            "in_transaction": sum(1 for s in recorded if s["in_transaction"]),
+            "statements": [
+                ("T " if s["in_transaction"] else "  ") + " ".join(s["sql"].split())[:160]
+                for s in recorded
+            ],
+        })
+    return {"first": runs[0], "steady": runs[1]}
+
+
+def profile(fixture, count: int) -> dict:
+    """Self time by package and cumulative time of the heaviest project functions."""
+    client, token = _client_and_token(fixture)
+    _intake(client, token, fixture, 0)
+    profiler = cProfile.Profile()
+    began = time.perf_counter()
+    profiler.enable()
+    statuses = defaultdict(int)
+    for n in range(1, count + 1):
+        statuses[_intake(client, token, fixture, n).status_code] += 1
+    profiler.disable()
+    wall = time.perf_counter() - began
+    stats = pstats.Stats(profiler)
+    total = sum(entry[2] for entry in stats.stats.values())  # sum of self times
+    return {
+        "requests": count, "statuses": dict(statuses),
+        "ms_per_request_profiled": round(wall / count * 1000, 2),
+        "self_time_by_package": _by_package(stats, total),
+        "top_cumulative": _top_cumulative(stats, total, count),
+    }
+
+
+def _package(filename: str, name: str) -> str:
+    if filename == "~":
+        return "MySQLdb (C driver)" if "_mysql" in name else "builtins"
+    for marker in ("/site-packages/", "/dist-packages/"):
+        if marker in filename:
+            return filename.split(marker, 1)[1].split("/", 1)[0]
+    parts = filename.split("/")
+    for app in ("payments", "kohapay", "registers"):
+        if app in parts[:-1]:
+            return f"{app} (kohapay)"
+    return "python stdlib"
+
+
+def _by_package(stats, total) -> list:
+    shares = defaultdict(float)
+    for (filename, _, name), entry in stats.stats.items():
+        shares[_package(filename, name)] += entry[2]
+    ranked = sorted(shares.items(), key=lambda kv: -kv[1])
+    return [{"package": k, "share": round(v / total, 3)} for k, v in ranked[:12]]
+
+
+def _top_cumulative(stats, total, count) -> list:
+    """The heaviest functions below the test client: project code and the framework's layers."""
+    interesting = ("payments/", "kohapay/", "rest_framework/", "oauth2_provider/", "MySQLdb/")
+    rows = []
+    for (filename, line, name), entry in stats.stats.items():
+        if any(mark in filename for mark in interesting):
+            rows.append((entry[3], f"{_short(filename)}:{line} {name}"))
+    rows.sort(reverse=True)
+    return [{"function": f, "share": round(c / total, 3), "ms_per_request": round(c / count * 1000, 2)}
+            for c, f in rows[:25]]
+
+
+def _short(filename: str) -> str:
+    if "/site-packages/" in filename:
+        return filename.split("/site-packages/", 1)[1]
+    parts = filename.split("/")
+    for index, part in enumerate(parts):
+        if part in ("payments", "kohapay", "registers"):
+            return "/".join(parts[index:])
+    return filename
+
+
+if __name__ == "__main__":
+    django.setup()
+    what, fixture = sys.argv[1], json.loads(sys.argv[2])
+    result = statements(fixture) if what == "statements" else profile(fixture, int(sys.argv[3]))
+    print(json.dumps(result))

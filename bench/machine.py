@@ -1,0 +1,64 @@
+"""What the figures were measured on."""
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+
+from bench import databases
+
+
+def describe() -> dict:
+    return {
+        "cores": os.cpu_count(),
+        "cpu": _cpu_model(),
+        "memory_gib": _memory_gib(),
+        "mariadb": databases.server_version(),
+        "mariadb_settings": _server_settings(),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "git_commit": _git_commit(),
+    }
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _memory_gib() -> float | None:
+    try:
+        with open("/proc/meminfo") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    return round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _server_settings() -> dict:
+    names = ("innodb_buffer_pool_size", "innodb_flush_log_at_trx_commit", "sync_binlog",
+             "log_bin", "innodb_autoinc_lock_mode")
+    conn = databases.connect()
+    try:
+        cur = conn.cursor()
+        cur.execute("SHOW GLOBAL VARIABLES WHERE Variable_name IN (%s)" % ",".join(["%s"] * len(names)),
+                    names)
+        return dict(cur.fetchall())
+    finally:
+        conn.close()
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
