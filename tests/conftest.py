@@ -37,12 +37,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
-def _empty_koha_tables_after_transactional_tests(request):
+def _empty_koha_tables_after_transactional_tests(request, django_db_blocker):
     """Django flushes only the tables it manages; empty Koha's after tests that really commit."""
     yield
-    if "transactional_db" not in request.fixturenames and "live_server" not in request.fixturenames:
+    marker = request.node.get_closest_marker("django_db")
+    committed = marker is not None and marker.kwargs.get("transaction", False)
+    if not committed and not {"transactional_db", "live_server"} & set(request.fixturenames):
         return
-    with connection.cursor() as cursor:
+    # This teardown runs after the database fixtures' own, which block access again.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SET FOREIGN_KEY_CHECKS = 0")
         for table in kohaschema.koha_tables():
             cursor.execute(f"DELETE FROM `{table}`")
