@@ -142,7 +142,19 @@ def _verify(before: dict, payments: int) -> dict:
     }
     exact = all(t["added"] == t["expected"] for t in tables.values())
     return {"payments_201": payments, "tables": tables, "exact": exact,
+            "outstanding_sum": str(_outstanding_sum()),
             "verify_ledger": _verify_ledger()}
+
+
+def _outstanding_sum():
+    """Every charge was paid in full: the patrons' balances (SUM of outstanding) are all 0."""
+    conn = databases.connect(databases.INTAKE_DB)
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT COALESCE(SUM(amountoutstanding), 0) FROM accountlines")
+        return cur.fetchone()[0]
+    finally:
+        conn.close()
 
 
 def _verify_ledger() -> dict:

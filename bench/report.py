@@ -133,6 +133,8 @@ def _verification(intake: dict) -> str:
         "",
         table(["table", "added", "expected", "exact"], rows),
         "",
+        f"Sum of `amountoutstanding` over all lines (every patron's balance): {v['outstanding_sum']}.",
+        "",
         f"Ledger self-check: {ledger_text}",
     ])
 
