@@ -12,11 +12,13 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-LINE_INSERT = (
+LINE_COLUMNS = (
     "INSERT INTO accountlines (borrowernumber, date, amount, description, credit_type_code,"
     " debit_type_code, payment_type, amountoutstanding, note, manager_id, register_id,"
-    " interface, branchcode) VALUES (%s, NOW(), %s, %s, %s, %s, %s, %s, '', %s, %s, 'api', %s)"
+    " interface, branchcode) VALUES "
 )
+LINE_ROW = "(%s, NOW(), %s, %s, %s, %s, %s, %s, '', %s, %s, 'api', %s)"
+LINE_INSERT = LINE_COLUMNS + LINE_ROW
 STATISTICS_INSERT = (
     "INSERT INTO statistics (datetime, branch, value, type, other, itemtype, ccode,"
     " borrowernumber) VALUES (NOW(), %s, %s, 'payment', '', '', '', %s)"
@@ -73,20 +75,32 @@ def credit_log(p: Payment) -> str:
     })
 
 
+def _debit_values(p: Payment) -> list:
+    return [p.patron, p.amount, p.description, None, p.debit_type, None, p.amount, p.staff, None,
+            p.library]
+
+
+def _credit_values(p: Payment) -> list:
+    return [p.patron, -p.amount, "", "PAYMENT", None, p.payment_type, -p.amount, p.staff,
+            p.register, p.library]
+
+
 def insert_debit(cur, p: Payment) -> int:
-    cur.execute(LINE_INSERT, [
-        p.patron, p.amount, p.description, None, p.debit_type, None, p.amount, p.staff, None,
-        p.library,
-    ])
+    cur.execute(LINE_INSERT, _debit_values(p))
     return cur.lastrowid
 
 
 def insert_credit(cur, p: Payment) -> int:
-    cur.execute(LINE_INSERT, [
-        p.patron, -p.amount, "", "PAYMENT", None, p.payment_type, -p.amount, p.staff,
-        p.register, p.library,
-    ])
+    cur.execute(LINE_INSERT, _credit_values(p))
     return cur.lastrowid
+
+
+def insert_lines(cur, p: Payment) -> tuple[int, int]:
+    """Both lines in one statement; MariaDB's RETURNING gives their ids in insertion order."""
+    cur.execute(LINE_COLUMNS + LINE_ROW + ", " + LINE_ROW + " RETURNING accountlines_id",
+                _debit_values(p) + _credit_values(p))
+    (debit_id,), (credit_id,) = cur.fetchall()
+    return debit_id, credit_id
 
 
 def settle(cur, debit_id: int, credit_id: int) -> None:
@@ -97,9 +111,8 @@ def settle(cur, debit_id: int, credit_id: int) -> None:
 
 
 def write_payment(cur, p: Payment) -> tuple[int, int]:
-    """One whole intake: 8 statements (the caller owns the transaction). Returns (debit, credit)."""
-    debit_id = insert_debit(cur, p)
-    credit_id = insert_credit(cur, p)
+    """One whole intake: 6 statements (the caller owns the transaction). Returns (debit, credit)."""
+    debit_id, credit_id = insert_lines(cur, p)
     cur.execute(
         "INSERT INTO account_offsets (credit_id, debit_id, type, amount) VALUES"
         " (NULL, %s, 'CREATE', %s), (%s, NULL, 'CREATE', %s), (%s, %s, 'APPLY', %s)",
