@@ -1,0 +1,252 @@
+"""The atomic intake: the ONLY code that writes a payment into Koha's tables.
+
+``record_payment`` checks the request (``rules``), then writes, in one durable transaction, exactly
+what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6) plus kohapay's own Intake record:
+
+    _lock_patron → [_allocate_credit_number] → _create_lines → _create_offsets → _settle
+    → _record_statistics → [_log_fines] → _check_invariants → _record_intake
+
+Each step is one SQL statement (two for the check), so an intake is at most 10 statements inside
+the transaction. Any exception — a rule, a database error, a failed invariant — escapes the
+``atomic`` block and rolls everything back: no row is ever left half-written.
+"""
+import logging
+from datetime import datetime
+from datetime import timezone as dt_timezone
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from payments import exceptions as err
+from payments.models import (
+    AccountLine,
+    AccountOffset,
+    ActionLog,
+    ApiClient,
+    Intake,
+    Patron,
+    Statistic,
+)
+from payments.serializers import intake_response_body
+from payments.services.credit_numbers import allocate_credit_number
+from payments.services.idempotency import previous_intake
+from payments.services.koha_format import credit_log_info, debit_log_info
+from payments.services.results import IntakeResult
+from payments.services.rules import IntakePlan, plan_intake
+
+logger = logging.getLogger("kohapay.intake")
+
+INTERFACE = "api"  # C4::Context->interface of Koha's REST API (spec §2.4)
+ZERO = Decimal(0)
+
+
+def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount: Decimal,
+                   payment_type: str, register_id: int | None = None,
+                   library_id: str | None = None, description: str = "", note: str = "",
+                   external_id: str | None = None, idempotency_key: str | None = None,
+                   request_hash: str) -> IntakeResult:
+    """Record a charge and its payment for a patron, or replay the earlier answer to the same
+    request. Raises a ``PaymentError`` for every refusal; writes nothing unless it succeeds."""
+    guard = {"client": client, "idempotency_key": idempotency_key, "external_id": external_id,
+             "request_hash": request_hash}
+    earlier = previous_intake(**guard)
+    if earlier is not None:
+        return earlier
+    plan = plan_intake(
+        client=client, patron_id=patron_id, debit_type=debit_type, amount=amount,
+        payment_type=payment_type, register_id=register_id, library_id=library_id,
+        description=description, note=note,
+    )
+    try:
+        return _write(plan, **guard)
+    except IntegrityError:
+        # Raised by the Intake INSERT when a concurrent twin committed first (the unique index
+        # made us wait for it), or by Koha's foreign keys when a row vanished meanwhile. The
+        # durable block has rolled everything back; answer as if we had come second.
+        earlier = previous_intake(**guard)
+        if earlier is not None:
+            return earlier
+        raise err.ConcurrentChange() from None
+
+
+def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
+           external_id: str | None, request_hash: str) -> IntakeResult:
+    now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
+    with transaction.atomic(durable=True):
+        balance_before = _lock_patron(plan.patron_id)
+        credit_number = _allocate_credit_number(plan, now)
+        debit, credit = _create_lines(plan, now, credit_number)
+        _create_offsets(plan, debit, credit)
+        _settle(debit, credit)
+        _record_statistics(plan, now)
+        _log_fines(plan)
+        debit, credit, offsets, balance = _check_invariants(plan, debit, credit, balance_before)
+        body = intake_response_body(
+            patron_id=plan.patron_id, external_id=external_id, balance=balance,
+            debit=debit, credit=credit, offsets=offsets,
+        )
+        _record_intake(plan, client=client, idempotency_key=idempotency_key,
+                       external_id=external_id, request_hash=request_hash,
+                       debit=debit, credit=credit, body=body)
+    return IntakeResult(status_code=201, body=body, patron_id=plan.patron_id,
+                        payment_id=credit.pk, replayed=False)
+
+
+def _balance(patron_ref) -> Coalesce:
+    """Koha's ``Koha::Account->balance``: SUM(amountoutstanding) of the patron's lines."""
+    total = (
+        AccountLine.objects.filter(patron=patron_ref).order_by().values("patron")
+        .annotate(total=Sum("amountoutstanding")).values("total")
+    )
+    money = DecimalField(max_digits=28, decimal_places=6)
+    return Coalesce(Subquery(total, output_field=money), Value(ZERO), output_field=money)
+
+
+def _lock_patron(patron_id: int) -> Decimal:
+    """Lock the patron's ``borrowers`` row and read the balance before the intake.
+
+    The race it closes: two intakes for one patron (two kiosks, or a retry racing its original)
+    would otherwise interleave, and each would see the other's lines in its balance check. With
+    the lock they run one after the other, and the balance read here (after the lock is granted,
+    READ COMMITTED) already includes whatever the previous one committed. Koha's own desk does
+    not take this lock: a desk write for the same patron committing in the few milliseconds of an
+    intake makes ``_check_invariants`` refuse it — rolled back, logged, safe to retry.
+    """
+    row = (
+        Patron.objects.select_for_update().filter(pk=patron_id)
+        .annotate(balance=_balance(OuterRef("pk"))).values_list("pk", "balance").first()
+    )
+    if row is None:  # deleted since the rules were checked
+        raise err.PatronNotFound()
+    return row[1]
+
+
+def _allocate_credit_number(plan: IntakePlan, now: datetime) -> str | None:
+    if plan.credit_number_format is None:
+        return None
+    return allocate_credit_number(
+        number_format=plan.credit_number_format, library_id=plan.library_id, now=now
+    )
+
+
+def _create_lines(plan: IntakePlan, now: datetime,
+                  credit_number: str | None) -> tuple[AccountLine, AccountLine]:
+    """The debit and the PAYMENT credit, in one INSERT. Born outstanding (A and −A) as Koha
+    inserts them; ``_settle`` then brings both to 0, so MariaDB stamps ``timestamp`` as in Koha.
+    Only the credit carries the register: it is the money that went into the till (spec §8.2)."""
+    common = {"patron_id": plan.patron_id, "date": now, "note": plan.note,
+              "manager_id": plan.staff_patron_id, "interface": INTERFACE,
+              "library_id": plan.library_id}
+    debit = AccountLine(
+        **common, amount=plan.amount, amountoutstanding=plan.amount,
+        description=plan.description, debit_type_id=plan.debit_type,
+    )
+    credit = AccountLine(
+        **common, amount=-plan.amount, amountoutstanding=-plan.amount, description="",
+        credit_type_id="PAYMENT", payment_type=plan.payment_type,
+        register_id=plan.register_id, credit_number=credit_number,
+    )
+    AccountLine.objects.bulk_create([debit, credit])  # ids come back via RETURNING
+    return debit, credit
+
+
+def _create_offsets(plan: IntakePlan, debit: AccountLine, credit: AccountLine) -> None:
+    """CREATE (debit, +A), CREATE (credit, +A — add_credit's sign), APPLY (credit→debit, −A)."""
+    amount = plan.amount
+    AccountOffset.objects.bulk_create([
+        AccountOffset(debit_id=debit.pk, type=AccountOffset.Type.CREATE, amount=amount),
+        AccountOffset(credit_id=credit.pk, type=AccountOffset.Type.CREATE, amount=amount),
+        AccountOffset(credit_id=credit.pk, debit_id=debit.pk, type=AccountOffset.Type.APPLY,
+                      amount=-amount),
+    ])
+
+
+def _settle(debit: AccountLine, credit: AccountLine) -> None:
+    """What ``apply`` leaves: both lines fully outstanding-free."""
+    AccountLine.objects.filter(pk__in=[debit.pk, credit.pk]).update(amountoutstanding=ZERO)
+
+
+def _record_statistics(plan: IntakePlan, now: datetime) -> None:
+    """The ``payment`` row ``add_credit`` writes via Koha::Statistic.
+
+    ``statistics.datetime`` is a DATETIME (no zone): Koha writes its local wall-clock time.
+    Django would convert an aware value to UTC, so it is handed Koha's local wall-clock time
+    labelled UTC, which it writes digit for digit."""
+    wall_clock = timezone.localtime(now).replace(tzinfo=dt_timezone.utc)
+    Statistic.objects.create(
+        datetime=wall_clock, branch=plan.library_id, type="payment", value=-plan.amount,
+        other="", itemtype="", ccode="", borrowernumber=plan.patron_id,
+    )
+
+
+def _log_fines(plan: IntakePlan) -> None:
+    """With FinesLog on, the two FINES/CREATE rows of add_debit and add_credit (spec §4.4)."""
+    if not plan.fines_log:
+        return
+    common = {"user": plan.staff_patron_id, "module": "FINES", "action": "CREATE",
+              "object": plan.patron_id, "interface": INTERFACE}
+    who = {"patron_id": plan.patron_id, "amount": plan.amount, "note": plan.note,
+           "manager_id": plan.staff_patron_id}
+    ActionLog.objects.bulk_create([
+        ActionLog(**common, info=debit_log_info(
+            debit_type=plan.debit_type, description=plan.description, **who)),
+        ActionLog(**common, info=credit_log_info(
+            credit_type="PAYMENT", description="", library_id=plan.library_id, **who)),
+    ])
+
+
+def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
+                      balance_before: Decimal):
+    """Re-read what was written and prove the ledger is whole before committing: the APPLY
+    offsets link the credit to the debit and sum to −A, both lines are outstanding 0, and the
+    patron's balance is what it was. Returns the lines as stored, the offsets and the balance."""
+    lines = {
+        line.pk: line
+        for line in AccountLine.objects.filter(pk__in=[debit.pk, credit.pk])
+        .annotate(patron_balance=_balance(plan.patron_id))
+    }
+    offsets = list(
+        AccountOffset.objects.filter(credit_id=credit.pk).union(
+            AccountOffset.objects.filter(debit_id=debit.pk)).order_by("id")
+    )
+    stored_debit, stored_credit = lines.get(debit.pk), lines.get(credit.pk)
+    problems = _ledger_problems(plan, stored_debit, stored_credit, offsets)
+    balance = stored_credit.patron_balance if stored_credit else None
+    if balance != balance_before:
+        problems.append(f"balance went from {balance_before} to {balance}")
+    if problems:
+        logger.error("intake invariant violated for patron %s: %s", plan.patron_id,
+                     "; ".join(problems))
+        raise err.InvariantViolation(problems=problems)
+    return stored_debit, stored_credit, offsets, balance
+
+
+def _ledger_problems(plan: IntakePlan, debit, credit, offsets) -> list[str]:
+    if debit is None or credit is None:
+        return ["a line is missing"]
+    problems = []
+    if (debit.amount, credit.amount) != (plan.amount, -plan.amount):
+        problems.append(f"amounts are {debit.amount} / {credit.amount}")
+    if debit.amountoutstanding != ZERO or credit.amountoutstanding != ZERO:
+        problems.append("a line is still outstanding")
+    applied = [o for o in offsets if o.type == AccountOffset.Type.APPLY]
+    if any((o.credit_id, o.debit_id) != (credit.pk, debit.pk) for o in applied):
+        problems.append("an APPLY offset links other lines")
+    if sum((o.amount for o in applied), ZERO) != -plan.amount:
+        problems.append("the APPLY offsets do not sum to the payment")
+    return problems
+
+
+def _record_intake(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
+                   external_id: str | None, request_hash: str, debit: AccountLine,
+                   credit: AccountLine, body: dict) -> None:
+    """kohapay's record, in the same transaction. Its unique indexes are the idempotency guard:
+    a concurrent twin blocks here until the first commits, then fails and rolls back."""
+    Intake.objects.create(
+        client=client, idempotency_key=idempotency_key, external_id=external_id,
+        request_hash=request_hash, patron_id=plan.patron_id, payment_id=credit.pk,
+        debit_id=debit.pk, response_status=201, response_body=body,
+    )

@@ -1,0 +1,100 @@
+"""Koha's text formats that kohapay must reproduce: the Perl ``Data::Dumper`` text that
+``C4::Log::logaction`` stores in ``action_logs.info`` for FINES/CREATE (spec §4.4).
+
+Koha calls ``Dumper({...})`` with the module's defaults (``Indent = 2``, XS implementation), which
+prints, for a hash::
+
+    $VAR1 = {
+              'action' => 'create_PRINT',
+              'borrowernumber' => 42,
+              'itemnumber' => undef
+            };
+
+Value rules of the XS dumper: an integer (Perl IV) is bare (``42``, ``-5``); any other number is a
+quoted string as Perl prints it (``'2.5'``, ``'-2.5'``); ``undef`` is bare; a string is single-quoted
+with ``\\`` and ``'`` escaped, unless it holds a character above U+007F, in which case it is
+double-quoted with ``\\``, ``"``, ``$`` and ``@`` escaped and those characters written ``\\x{hex}``.
+Perl's hash order is random, so Koha's key order is not fixed; kohapay writes the spec's order.
+"""
+from decimal import Decimal
+
+from payments.money import exact
+
+# Perl's XS dumper prints an IV bare when its text (sign included) is at most 10 characters long,
+# and quotes longer ones "so that a 32 bit system reads the number".
+_MAX_BARE_LENGTH = 10
+
+
+def dumper(values: dict) -> str:
+    """``Data::Dumper::Dumper(\\%values)`` for a flat hash of strings, numbers and undef."""
+    indent = " " * 10  # len("$VAR1 = {") + 1
+    lines = [f"{indent}{perl_string(key)} => {perl_value(value)}" for key, value in values.items()]
+    return "$VAR1 = {\n" + ",\n".join(lines) + "\n        };\n"
+
+
+def perl_value(value) -> str:
+    if value is None:
+        return "undef"
+    if isinstance(value, bool):
+        raise TypeError("Perl has no booleans; pass 0 or 1")
+    if isinstance(value, (int, Decimal)):
+        return perl_number(value)
+    return perl_string(str(value))
+
+
+def perl_number(value: int | Decimal) -> str:
+    """An integral amount is a Perl IV (bare), any other a Perl NV (quoted, shortest form:
+    Perl prints 15 significant digits, more than a 6-decimal amount up to 10,000 needs)."""
+    number = exact(value)
+    if number == number.to_integral_value():
+        text = str(int(number))
+        return text if len(text) <= _MAX_BARE_LENGTH else perl_string(text)
+    return perl_string(str(number))
+
+
+def perl_string(text: str) -> str:
+    if any(ord(char) > 0x7F for char in text):
+        escaped = []
+        for char in text:
+            if char in '\\"$@':
+                escaped.append("\\" + char)
+            elif ord(char) > 0x7F:
+                escaped.append(f"\\x{{{ord(char):x}}}")
+            else:
+                escaped.append(char)
+        return '"' + "".join(escaped) + '"'
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def debit_log_info(*, debit_type: str, patron_id: int, amount: Decimal, description: str,
+                   note: str, manager_id: int) -> str:
+    """``info`` of the FINES/CREATE row ``add_debit`` writes (keys of spec §4.4, in its order)."""
+    return dumper({
+        "action": f"create_{debit_type}",
+        "borrowernumber": patron_id,
+        "amount": amount,
+        "description": description,
+        "amountoutstanding": amount,
+        "debit_type_code": debit_type,
+        "note": note,
+        "itemnumber": None,
+        "manager_id": manager_id,
+    })
+
+
+def credit_log_info(*, credit_type: str, patron_id: int, amount: Decimal, description: str,
+                    note: str, manager_id: int, library_id: str) -> str:
+    """``info`` of the FINES/CREATE row ``add_credit`` writes; ``amount`` is the positive sum
+    paid, logged negated as Koha does."""
+    return dumper({
+        "action": f"create_{credit_type}",
+        "borrowernumber": patron_id,
+        "amount": -amount,
+        "description": description,
+        "amountoutstanding": -amount,
+        "credit_type_code": credit_type,
+        "note": note,
+        "itemnumber": None,
+        "manager_id": manager_id,
+        "branchcode": library_id,
+    })
