@@ -1,9 +1,14 @@
-"""REST API routes (mounted under /api/v1/). Paths follow Koha's own API: no trailing slash."""
+"""REST API routes (mounted under /api/v1/). Paths follow Koha's own API: no trailing slash.
+Ids are matched as text and checked by the views, so a bad id gets a JSON 400, not an HTML 404."""
 from django.urls import path
 
-from payments.oauth import KohaTokenView
+from payments.views import PatronPaymentsView, PatronPaymentView, TokenView
 
 app_name = "payments"
 urlpatterns = [
-    path("oauth/token", KohaTokenView.as_view(), name="token"),
+    path("oauth/token", TokenView.as_view(), name="token"),
+    path("patrons/<str:patron_id>/account/payments", PatronPaymentsView.as_view(),
+         name="payments"),
+    path("patrons/<str:patron_id>/account/payments/<str:payment_id>",
+         PatronPaymentView.as_view(), name="payment"),
 ]

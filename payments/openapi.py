@@ -1,0 +1,165 @@
+"""The OpenAPI description of the payment API: security scheme, error shapes, headers and
+examples. Kept apart from the views so that they stay a few lines each."""
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from rest_framework import serializers
+
+from payments import exceptions as err
+
+TOKEN_URL = "/api/v1/oauth/token"
+
+
+class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):
+    """OAuth2 client credentials, as Koha's own API: Swagger UI's *Authorize* gets a token."""
+
+    target_class = "payments.authentication.ApiClientAuthentication"
+    name = "clientCredentials"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "oauth2",
+            "description": "POST client_id and client_secret (form-encoded, "
+                           "grant_type=client_credentials) to the token URL, then send "
+                           "`Authorization: Bearer <access_token>`. Tokens last an hour.",
+            "flows": {"clientCredentials": {
+                "tokenUrl": TOKEN_URL, "scopes": {"payments": "Record and read payments"},
+            }},
+        }
+
+    def get_security_requirement(self, auto_schema):
+        return {self.name: []}
+
+
+# --- error bodies ------------------------------------------------------------------------------
+class KohaFieldErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    path = serializers.CharField(help_text="JSON pointer of the problem, e.g. /body/amount.")
+
+
+class KohaErrorSerializer(serializers.Serializer):
+    """Koha's error shape (definitions/error.yaml)."""
+
+    error = serializers.CharField(help_text="A sentence a person understands.")
+    error_code = serializers.CharField(help_text="Machine-readable snake_case code.")
+    errors = KohaFieldErrorSerializer(many=True, required=False,
+                                      help_text="Field problems, when the body is at fault.")
+
+
+class DuplicateExternalIdErrorSerializer(KohaErrorSerializer):
+    payment_id = serializers.IntegerField(help_text="The payment already recorded with this "
+                                                    "external_id.")
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    grant_type = serializers.ChoiceField(choices=["client_credentials"])
+    client_id = serializers.CharField()
+    client_secret = serializers.CharField()
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    access_token = serializers.CharField()
+    token_type = serializers.CharField(help_text="Always Bearer.")
+    expires_in = serializers.IntegerField(help_text="Seconds (3600).")
+    scope = serializers.CharField()
+
+
+def error_example(exc: err.PaymentError, status: int | None = None, **body) -> OpenApiExample:
+    value = {"error": exc.default_message, "error_code": exc.default_code, **body}
+    return OpenApiExample(exc.default_code, value=value, response_only=True,
+                          status_codes=[str(status or exc.status_code)])
+
+
+def generic_example(code: str, message: str, status: int) -> OpenApiExample:
+    return OpenApiExample(code, value={"error": message, "error_code": code},
+                          response_only=True, status_codes=[str(status)])
+
+
+# --- parameters and headers --------------------------------------------------------------------
+PATRON_ID = OpenApiParameter("patron_id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                             description="Koha borrowernumber of the patron.")
+PAYMENT_ID = OpenApiParameter("payment_id", OpenApiTypes.INT, OpenApiParameter.PATH,
+                              description="The payment's id (the PAYMENT credit's account_line_id).")
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    description="1–255 visible ASCII characters, unique per request of this client (e.g. a "
+                "UUID). A retry with the same key and body returns the original answer and "
+                "records nothing; the same key with another body is refused (422).",
+)
+REPLAYED = OpenApiParameter(
+    "Idempotent-Replayed", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[201],
+    description="`true` when this answer is the stored one of an earlier identical request.",
+)
+LOCATION = OpenApiParameter("Location", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[201],
+                            description="/api/v1/patrons/{patron_id}/account/payments/{payment_id}")
+RETRY_AFTER = OpenApiParameter("Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER,
+                               response=[409, 503], description="Seconds to wait before retrying.")
+
+# --- examples ----------------------------------------------------------------------------------
+REQUEST_EXAMPLE = OpenApiExample(
+    "Printing paid in cash at register 1", request_only=True,
+    value={"debit_type": "PRINT", "amount": 2.5, "payment_type": "CASH", "register_id": 1,
+           "description": "Printing", "external_id": "kiosk-7-000123"},
+)
+_LINE = {"cash_register_id": None, "date": "2024-05-10T14:03:07+02:00", "interface": "api",
+         "internal_note": "", "library_id": "CPL", "patron_id": 42, "status": None,
+         "timestamp": "2024-05-10T14:03:07+02:00", "user_id": 51}
+RESULT_EXAMPLE = OpenApiExample(
+    "Recorded", response_only=True, status_codes=["201", "200"],
+    value={
+        "payment_id": 2, "patron_id": 42, "external_id": "kiosk-7-000123", "balance": 0,
+        "debit": {**_LINE, "account_line_id": 1, "amount": 2.5, "amount_outstanding": 0,
+                  "checkout_id": None, "description": "Printing", "item_id": None,
+                  "payout_type": None, "type": "PRINT"},
+        "credit": {**_LINE, "account_line_id": 2, "amount": -2.5, "amount_outstanding": 0,
+                   "cash_register_id": 1, "credit_number": None, "description": "",
+                   "payment_type": "CASH", "type": "PAYMENT"},
+        "offsets": [
+            {"offset_id": 1, "type": "CREATE", "credit_id": None, "debit_id": 1, "amount": 2.5},
+            {"offset_id": 2, "type": "CREATE", "credit_id": 2, "debit_id": None, "amount": 2.5},
+            {"offset_id": 3, "type": "APPLY", "credit_id": 2, "debit_id": 1, "amount": -2.5},
+        ],
+    },
+)
+BAD_REQUEST_EXAMPLES = [
+    generic_example("malformed_json", "The request body is not valid JSON.", 400),
+    OpenApiExample("invalid_amount", response_only=True, status_codes=["400"], value={
+        "error": "amount must be greater than 0.", "error_code": "invalid_amount",
+        "errors": [{"message": "amount must be greater than 0.", "path": "/body/amount"}]}),
+    OpenApiExample("unknown_property", response_only=True, status_codes=["400"], value={
+        "error": "Unknown property: amont.", "error_code": "unknown_property",
+        "errors": [{"message": "Unknown property.", "path": "/body/amont"}]}),
+    error_example(err.InvalidExternalId()),
+    error_example(err.InvalidIdempotencyKey()),
+    *[error_example(cls()) for cls in (
+        err.UnknownDebitType, err.DebitTypeArchived, err.DebitTypeNotAllowed,
+        err.DebitTypeNotAtLibrary, err.InvalidPaymentType, err.PaymentTypeNotAtLibrary,
+        err.RegisterRequired, err.UnknownRegister, err.RegisterArchived,
+        err.RegisterLibraryMismatch, err.UnknownLibrary, err.LibraryRequired,
+    )],
+]
+UNAUTHORIZED_EXAMPLES = [
+    generic_example("unauthenticated", "Authentication is required: send a Bearer token.", 401),
+    generic_example("invalid_token", "The access token is missing, malformed, expired or "
+                                     "revoked.", 401),
+]
+FORBIDDEN_EXAMPLES = [error_example(cls()) for cls in (
+    err.LibraryOutOfScope, err.RegisterOutOfScope, err.DebitTypeOutOfScope)]
+CONFLICT_EXAMPLES = [
+    error_example(err.DuplicateExternalId(), payment_id=2),
+    error_example(err.ConcurrentChange()),
+]
+UNAVAILABLE_EXAMPLE = generic_example(
+    "database_unavailable", "The database is unavailable right now; retry the same request "
+                            "later.", 503)
+
+
+def error_response(description: str, serializer=KohaErrorSerializer) -> OpenApiResponse:
+    return OpenApiResponse(serializer, description=description)
+
+
+COMMON_ERRORS = {
+    401: error_response("No, malformed, expired or revoked token, or inactive client."),
+    500: error_response("A bug: kohapay refused to commit a ledger that failed its checks."),
+    503: error_response("The database is unavailable; nothing was recorded. Retry later."),
+}

@@ -1,0 +1,157 @@
+"""The payment API: validate → call the service or a selector → render. No ORM call here."""
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework.parsers import FormParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from payments import exceptions as err
+from payments import openapi as docs
+from payments import selectors
+from payments.oauth import KohaTokenView
+from payments.serializers import (
+    PaymentIntakeRequestSerializer,
+    PaymentIntakeResultSerializer,
+    PaymentListQuerySerializer,
+    raise_request_errors,
+)
+from payments.services.idempotency import request_hash, validate_idempotency_key
+from payments.services.intake import record_payment
+
+TAGS = ["payments"]
+
+
+def path_id(value: str, name: str) -> int:
+    """A positive integer id from the path (Koha answers 400 for anything else)."""
+    if not value.isascii() or not value.isdigit() or len(value) > 10:
+        raise err.InvalidField(f"{name} must be a positive integer.", code=f"invalid_{name}",
+                               errors=[{"message": "Expected a positive integer.",
+                                        "path": f"/path/{name}"}])
+    return int(value)
+
+
+def payment_location(patron_id: int, payment_id: int) -> str:
+    return reverse("payments:payment", kwargs={"patron_id": patron_id, "payment_id": payment_id})
+
+
+class PatronPaymentsView(APIView):
+    """``/patrons/{patron_id}/account/payments``: record a payment, or find the client's own."""
+
+    @extend_schema(
+        operation_id="recordPatronPayment", tags=TAGS,
+        summary="Record a charge and its payment in one transaction",
+        description="Writes exactly what Koha's add_debit followed by pay write (debit, PAYMENT "
+                    "credit, CREATE/APPLY offsets, statistics, FINES logs) plus kohapay's "
+                    "intake record, atomically. Safe to retry with an Idempotency-Key.",
+        parameters=[docs.PATRON_ID, docs.IDEMPOTENCY_KEY, docs.LOCATION, docs.REPLAYED,
+                    docs.RETRY_AFTER],
+        request=PaymentIntakeRequestSerializer,
+        responses={
+            201: OpenApiResponse(PaymentIntakeResultSerializer, description="Recorded (or the "
+                                 "replay of an identical earlier request)."),
+            400: docs.error_response("Malformed JSON, a body that breaks a rule (each with its "
+                                     "own error_code), or a bad Idempotency-Key."),
+            403: docs.error_response("Outside the client's libraries, registers or debit types."),
+            404: docs.error_response("No such patron."),
+            409: OpenApiResponse(docs.DuplicateExternalIdErrorSerializer, description="The "
+                                 "external_id was already used (its payment_id is given)."),
+            415: docs.error_response("The body is not application/json."),
+            422: docs.error_response("The Idempotency-Key was used for a different request."),
+            **docs.COMMON_ERRORS,
+        },
+        examples=[docs.REQUEST_EXAMPLE, docs.RESULT_EXAMPLE, *docs.BAD_REQUEST_EXAMPLES,
+                  *docs.UNAUTHORIZED_EXAMPLES, *docs.FORBIDDEN_EXAMPLES,
+                  docs.error_example(err.PatronNotFound()), *docs.CONFLICT_EXAMPLES,
+                  docs.generic_example("unsupported_media_type",
+                                       'Unsupported media type "text/plain" in request.', 415),
+                  docs.error_example(err.IdempotencyKeyReused()),
+                  docs.error_example(err.InvariantViolation()), docs.UNAVAILABLE_EXAMPLE],
+    )
+    def post(self, request, patron_id):
+        patron_id = path_id(patron_id, "patron_id")
+        key = validate_idempotency_key(request.headers.get("Idempotency-Key"))
+        serializer = PaymentIntakeRequestSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise_request_errors(serializer.errors, list(serializer.fields))
+        data = serializer.validated_data
+        result = record_payment(
+            client=request.user.client, patron_id=patron_id, idempotency_key=key,
+            request_hash=request_hash(patron_id, data), **data,
+        )
+        headers = {"Location": payment_location(result.patron_id, result.payment_id)}
+        if result.replayed:
+            headers["Idempotent-Replayed"] = "true"
+        return Response(result.body, status=result.status_code, headers=headers)
+
+    @extend_schema(
+        operation_id="listPatronPayments", tags=TAGS,
+        summary="The client's own payments for a patron (newest first, at most 100)",
+        description="With external_id: the payment recorded with that reference, if any — how "
+                    "a kiosk whose request timed out learns whether it landed.",
+        parameters=[docs.PATRON_ID, PaymentListQuerySerializer],
+        responses={200: PaymentIntakeResultSerializer(many=True),
+                   400: docs.error_response("A bad external_id or patron_id."),
+                   **docs.COMMON_ERRORS},
+        examples=[docs.RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES, docs.UNAVAILABLE_EXAMPLE],
+    )
+    def get(self, request, patron_id):
+        patron_id = path_id(patron_id, "patron_id")
+        query = PaymentListQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise_request_errors(query.errors, list(query.fields))
+        intakes = selectors.client_intakes(request.user.client, patron_id=patron_id,
+                                           external_id=query.validated_data.get("external_id"))
+        return Response([intake.response_body for intake in intakes])
+
+
+class PatronPaymentView(APIView):
+    """``/patrons/{patron_id}/account/payments/{payment_id}``: one of the client's payments."""
+
+    @extend_schema(
+        operation_id="getPatronPayment", tags=TAGS,
+        summary="A payment this client recorded, with the body of its 201",
+        parameters=[docs.PATRON_ID, docs.PAYMENT_ID],
+        responses={200: PaymentIntakeResultSerializer,
+                   400: docs.error_response("A bad patron_id or payment_id."),
+                   404: docs.error_response("No such payment recorded by this client."),
+                   **docs.COMMON_ERRORS},
+        examples=[docs.RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES,
+                  docs.error_example(err.PaymentNotFound()), docs.UNAVAILABLE_EXAMPLE],
+    )
+    def get(self, request, patron_id, payment_id):
+        intake = selectors.client_intake(
+            request.user.client, patron_id=path_id(patron_id, "patron_id"),
+            payment_id=path_id(payment_id, "payment_id"),
+        )
+        if intake is None:
+            raise err.PaymentNotFound()
+        return Response(intake.response_body)
+
+
+class TokenView(APIView):
+    """``/oauth/token``: django-oauth-toolkit's client-credentials flow (see ``payments.oauth``);
+    an APIView only so that the token request is part of the OpenAPI description."""
+
+    authentication_classes = []
+    permission_classes = [AllowAny]
+    parser_classes = [FormParser]
+
+    @extend_schema(
+        operation_id="getToken", tags=["authentication"], auth=[],
+        summary="Get an access token (OAuth2 client credentials, as Koha)",
+        request={"application/x-www-form-urlencoded": docs.TokenRequestSerializer},
+        responses={200: docs.TokenResponseSerializer,
+                   400: docs.error_response("Malformed request or unsupported grant type."),
+                   401: docs.error_response("Unknown client, wrong secret or inactive client.")},
+        examples=[
+            OpenApiExample(
+                "Token", response_only=True, status_codes=["200"],
+                value={"access_token": "Jk1c0n3S8kP…", "token_type": "Bearer",
+                       "expires_in": 3600, "scope": "payments"}),
+            docs.generic_example("invalid_client", "Client authentication failed: unknown "
+                                 "client_id, wrong client_secret or inactive client.", 401),
+        ],
+    )
+    def post(self, request):
+        return KohaTokenView.as_view()(request._request)
