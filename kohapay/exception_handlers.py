@@ -71,7 +71,8 @@ def koha_exception_handler(exc, context):
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.ValidationError):
-        errors = field_errors(exc.detail)
+        # Query-string problems (GET endpoints) point at /query/<name> instead of /body/<name>.
+        errors = field_errors(exc.detail, getattr(exc, "path_prefix", "/body"))
         summary = "; ".join(f"{e['path']}: {e['message']}" for e in errors[:3])
         return Response(
             error_body(f"The request is not valid ({summary}).", "invalid_request", errors),
