@@ -121,7 +121,7 @@ def raise_request_errors(errors: dict, order: list[str]) -> None:
             errors=listed,
         )
     first = next((name for name in order if name in errors), "non_field_errors")
-    message = listed[0]["message"] if first == "non_field_errors" else _first(errors[first])
+    message = _first(errors.get(first) or listed[0]["message"])
     if first == "amount":
         raise err.InvalidAmount(message, errors=listed)
     if first == "external_id":
@@ -132,7 +132,8 @@ def raise_request_errors(errors: dict, order: list[str]) -> None:
 
 
 def _first(messages) -> str:
-    return str(messages[0] if isinstance(messages, list) else messages)
+    text = str(messages[0] if isinstance(messages, list) else messages).strip()
+    return text if text.endswith((".", "?", "!")) else f"{text}."
 
 
 class PaymentListQuerySerializer(serializers.Serializer):
