@@ -35,7 +35,7 @@ from django.utils import timezone
 
 from payments.models import AccountLine, AccountOffset, AuthorisedValue
 from registers.bucketing import first_true
-from registers.models import CashRegister, CashRegisterAction
+from registers.models import CashRegister, CashRegisterAction, Library
 
 ZERO = Decimal("0")
 MAX_DAYS = 366  # one (leap) year per page, CSV or API call
@@ -346,3 +346,11 @@ def income_by_debit_type(register_id: int, days: DayRange,
         )
         for row in rows
     ]
+
+
+def dashboard_libraries(library_codes: set[str] | None) -> list[tuple[str, str]]:
+    """(branchcode, name) of the libraries that have registers the user may see."""
+    libraries = Library.objects.filter(cash_registers__isnull=False).distinct()
+    if library_codes is not None:
+        libraries = libraries.filter(branchcode__in=library_codes)
+    return [(lib.branchcode, lib.branchname) for lib in libraries.order_by("branchname", "pk")]

@@ -1,8 +1,14 @@
 """Dashboard routes (mounted under /registers/)."""
-from django.urls import path
-from django.views.generic import TemplateView
+from django.urls import path, register_converter
+
+from registers import views
+from registers.converters import IsoDateConverter
+
+register_converter(IsoDateConverter, "isodate")
 
 app_name = "registers"
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="registers/overview.html"), name="overview"),
+    path("", views.overview_page, name="overview"),
+    path("<int:register_id>/", views.register_page, name="register"),
+    path("<int:register_id>/<isodate:day>/", views.day_page, name="day"),
 ]

@@ -98,3 +98,54 @@ def cashup(*, register, at, manager, amount="0") -> CashRegisterAction:
     return CashRegisterAction.objects.create(
         code="CASHUP", register=register, manager=manager, amount=Decimal(amount), timestamp=at
     )
+
+
+def kohapay_intake(paid: Paid, *, client_name="Lobby kiosk", external_id="KIOSK-0001"):
+    """The intake record kohapay writes beside a charge-and-pay it recorded (issue 3)."""
+    from oauth2_provider.models import Application
+
+    from payments.models import ApiClient, Intake
+
+    client = ApiClient.objects.filter(name=client_name).first()
+    if client is None:
+        application = Application.objects.create(
+            name=client_name, client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        )
+        client = ApiClient.objects.create(
+            name=client_name, application=application, staff_patron_id=paid.credit.manager_id
+        )
+    return Intake.objects.create(
+        client=client, idempotency_key=f"key-{external_id}", external_id=external_id,
+        request_hash="0" * 64, patron_id=paid.credit.patron_id, payment=paid.credit,
+        debit=paid.debit, response_body={},
+    )
+
+
+def busy_days(koha, days, *, per_day=6, start_hour=9):
+    """A few realistic days at register 1 (and one line a day at the other register): payments
+    of several types, a POS sale, a payout every other day, a kohapay intake, a cashup each
+    evening. ``days``: local dates; times are UTC hours (the tests run in UTC)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    kinds = [("PRINT", "Printing", "CASH"), ("MANUAL", "Replacement card", "SIP01"),
+             ("PRINT", "Colour printing", "SIP00"), ("MANUAL", "Lost book fee", "CASH")]
+    for n, day in enumerate(days):
+        base = datetime.combine(day, time(start_hour), tzinfo=UTC)
+        for i in range(per_day):
+            code, text, pay_type = kinds[(n + i) % len(kinds)]
+            paid = charge_and_pay(
+                register=koha.register, at=base + timedelta(minutes=47 * i),
+                amount=f"{(i + 1) * 1.25 + n:.2f}", patron=koha.patron, manager=koha.staff,
+                debit_type=code, description=text, payment_type=pay_type,
+            )
+            if i == 1:
+                kohapay_intake(paid, external_id=f"KIOSK-{day:%Y%m%d}-{i}")
+        pos_sale(register=koha.register, at=base + timedelta(hours=2), manager=koha.staff,
+                 items=[("PRINT", "0.40"), ("PRINT", "1.10")])
+        if n % 2:
+            payout(register=koha.register, at=base + timedelta(hours=3), amount="4.00",
+                   patron=koha.patron, manager=koha.staff)
+        charge_and_pay(register=koha.other_register, at=base + timedelta(hours=1), amount="3.30",
+                       patron=koha.patron, manager=koha.staff)
+        cashup(register=koha.register, at=base + timedelta(hours=8), manager=koha.staff)

@@ -1,0 +1,44 @@
+"""Who may see the dashboard, and which registers they may see.
+
+Both dashboard groups (Finance staff, Auditors — data migration 0003) hold one permission,
+``registers.view_dashboard``; nothing on the dashboard writes, so auditors are read-only by
+construction. A user may further be limited to some libraries (``LibraryRestriction``); every
+page, export and API call goes through ``library_codes`` so the limit holds everywhere.
+"""
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.views.decorators.http import require_safe
+
+from registers.models import LibraryRestriction
+
+PERMISSION = "registers.view_dashboard"
+
+
+def can_view_dashboard(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.has_perm(PERMISSION))
+
+
+def library_codes(user) -> set[str] | None:
+    """Branchcodes the user may see; None means every library."""
+    try:
+        restriction = user.library_restriction
+    except LibraryRestriction.DoesNotExist:
+        return None
+    return set(restriction.libraries.values_list("branchcode", flat=True))
+
+
+def dashboard_page(view):
+    """A dashboard page: GET/HEAD only (405 otherwise), anonymous users are sent to the login
+    page, users without the permission get 403."""
+
+    @wraps(view)
+    @require_safe
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not can_view_dashboard(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

@@ -1,0 +1,121 @@
+"""CSV exports (``?format=csv``) of the dashboard tables; columns are documented in the README.
+
+Amounts are plain, exact decimals (``1234.50``, ``-3.00``); times are local ISO 8601 with their
+offset. Text cells a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``) are
+prefixed with an apostrophe: descriptions come from staff and patrons.
+"""
+import csv
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.http import HttpResponse
+from django.utils.text import slugify
+
+from registers.formatting import plain_text
+from registers.models import CashRegister
+from registers.selectors import DayRange, local_time
+from registers.tables import DayTable, OverviewTable, RegisterTable
+
+FIGURES = ["income", "payouts", "net", "count"]
+
+
+def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def range_label(days: DayRange) -> str:
+    if days.first == days.last:
+        return days.first.isoformat()
+    return f"{days.first.isoformat()}_{days.last.isoformat()}"
+
+
+def register_label(register: CashRegister) -> str:
+    return f"register-{register.id}-{slugify(register.name) or 'unnamed'}"
+
+
+def _text(value) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _time(value: datetime | None) -> str:
+    return local_time(value).isoformat() if value else ""
+
+
+def _figures(row) -> list[str]:
+    t = row.totals
+    return [plain_text(t.income), plain_text(t.payouts), plain_text(t.net), str(t.count)] + [
+        plain_text(amount) for amount in row.by_type
+    ]
+
+
+def overview_csv(table: OverviewTable, library: str | None = None) -> HttpResponse:
+    header = [
+        "library_code", "library_name", "register_id", "register_name", "archived", "from", "to",
+        *FIGURES, *(c.csv_name for c in table.columns), "since_last_cashup", "last_cashup",
+    ]
+    period = [table.days.first.isoformat(), table.days.last.isoformat()]
+    rows = [
+        [
+            _text(group.library.branchcode), _text(group.library.branchname), row.register.id,
+            _text(row.register.name), int(row.register.archived), *period,
+            *_figures(row.period), plain_text(row.since_cashup.net), _time(row.last_cashup),
+        ]
+        for group in table.groups
+        for row in group.rows
+    ]
+    scope = f"registers-{slugify(library)}" if library else "registers"
+    return csv_response(f"{scope}_{range_label(table.days)}.csv", header, rows)
+
+
+def register_csv(register: CashRegister, table: RegisterTable) -> HttpResponse:
+    header = [
+        "register_id", "register_name", "library_code", "date", *FIGURES,
+        *(c.csv_name for c in table.columns),
+    ]
+    rows = [
+        [register.id, _text(register.name), _text(register.library_id),
+         row.day.day.isoformat(), *_figures(row.figures)]
+        for row in table.rows
+    ]
+    filename = f"{register_label(register)}_{range_label(table.days)}.csv"
+    return csv_response(filename, header, rows)
+
+
+DAY_HEADER = [
+    "line_id", "time", "kind", "type_code", "type_description", "description", "paid_lines",
+    "amount", "payment_type", "patron_cardnumber", "patron_name", "recorded_by_cardnumber",
+    "recorded_by_name", "kohapay_client", "external_id",
+]
+
+
+def day_csv(register: CashRegister, days: DayRange, table: DayTable) -> HttpResponse:
+    rows = [_day_row(line) for line in table.lines]
+    filename = f"{register_label(register)}_{range_label(days)}.csv"
+    return csv_response(filename, DAY_HEADER, rows)
+
+
+def _day_row(line) -> list:
+    paid = "; ".join(
+        f"{link.line_id} {link.type_code or ''} {plain_text(link.amount)}".replace("  ", " ")
+        for link in line.linked
+    )
+    return [
+        line.line_id, line.time.isoformat(), "credit" if line.is_credit else "debit",
+        _text(line.type_code), _text(line.type_description), _text(line.description), paid,
+        plain_text(line.amount), _text(line.payment_type),
+        _text(line.patron.cardnumber if line.patron else ""), _text(_name(line.patron)),
+        _text(line.manager.cardnumber if line.manager else ""), _text(_name(line.manager)),
+        _text(line.client_name), _text(line.external_id),
+    ]
+
+
+def _name(patron) -> str:
+    if patron is None:
+        return ""
+    return " ".join(part for part in (patron.firstname, patron.surname) if part)

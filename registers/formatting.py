@@ -1,0 +1,24 @@
+"""How figures are written: on pages with the currency's two decimals, in CSV and JSON as plain,
+exact decimals (never floats)."""
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+def plain_amount(value: Decimal | None) -> Decimal:
+    """Exact value with at least two decimals: 2.5 → 2.50, 0.125 stays 0.125 (nothing is lost)."""
+    value = value if value is not None else Decimal("0")
+    two = value.quantize(CENT)
+    return two if two == value else value.normalize()
+
+
+def plain_text(value: Decimal | None) -> str:
+    """A plain decimal string: no thousands separator, no currency sign, no exponent."""
+    return format(plain_amount(value), "f")
+
+
+def display_amount(value: Decimal | None) -> str:
+    """For a page: two decimals, thousands separated, a true minus sign."""
+    rounded = (value if value is not None else Decimal("0")).quantize(CENT, ROUND_HALF_UP)
+    text = f"{abs(rounded):,.2f}"
+    return f"\u2212{text}" if rounded < 0 else text

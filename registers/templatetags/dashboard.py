@@ -1,0 +1,64 @@
+"""Template filters of the dashboard pages."""
+from django import template
+from django.conf import settings
+from django.utils.http import urlencode
+
+from registers.formatting import display_amount
+from registers.selectors import local_time
+
+register = template.Library()
+
+
+@register.filter
+def money(value):
+    return display_amount(value)
+
+
+@register.filter
+def sign(value):
+    """CSS class of an amount: ``neg``, ``zero`` or ``pos``."""
+    if value is None or value == 0:
+        return "zero"
+    return "neg" if value < 0 else "pos"
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters replaced (None or "" removes one)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        key = "from" if key == "from_" else key
+        params.pop(key, None)
+        if value not in (None, ""):
+            params[key] = str(value)
+    return "?" + urlencode(sorted(params.items())) if params else "?"
+
+
+@register.filter
+def wall(value):
+    """An instant as the library's wall-clock time (naive, so ``|date`` leaves it alone)."""
+    if value is None:
+        return None
+    return local_time(value).replace(tzinfo=None)
+
+
+@register.filter
+def lookup(mapping, key):
+    return mapping.get(key, key) if mapping else key
+
+
+@register.simple_tag
+def koha_zone_name():
+    return settings.KOHA_TIME_ZONE
+
+
+@register.simple_tag
+def role_of(user):
+    """The user's dashboard role for the header (one query)."""
+    if user.is_superuser:
+        return "Administrator"
+    names = set(user.groups.values_list("name", flat=True))
+    for name in ("Finance staff", "Auditors"):
+        if name in names:
+            return "Auditor" if name == "Auditors" else name
+    return ""

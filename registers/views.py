@@ -1,0 +1,116 @@
+"""Dashboard pages: read the filters, ask the selectors, render one table as HTML or as CSV.
+
+Every page is GET-only and goes through ``access.dashboard_page``; every register lookup goes
+through the user's library restriction (a register the user may not see is a 404, as if it did
+not exist). The number of queries of each page is fixed, whatever the registers, days or lines.
+"""
+from datetime import date, timedelta
+
+from django.http import Http404
+from django.shortcuts import render
+
+from registers import exports
+from registers.access import dashboard_page, library_codes
+from registers.cashups import cashup_history
+from registers.charts import daily_net_chart
+from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
+from registers.models import CashRegister
+from registers.selectors import (
+    ZERO,
+    DayRange,
+    daily_totals,
+    dashboard_libraries,
+    dashboard_registers,
+    income_by_debit_type,
+    local_today,
+    overview,
+    payment_type_labels,
+)
+from registers.tables import day_table, overview_table, register_table
+from registers.transactions import day_lines
+
+
+def _invalid(request, template: str, context: dict):
+    """The page with the filter errors and nothing else: 400, nothing guessed."""
+    return render(request, template, {**context, "invalid": True}, status=400)
+
+
+def _visible_register(user, register_id: int) -> CashRegister:
+    register = (
+        dashboard_registers(library_codes=library_codes(user), include_archived=True)
+        .filter(pk=register_id).first()
+    )
+    if register is None:
+        raise Http404("No such register.")
+    return register
+
+
+@dashboard_page
+def overview_page(request):
+    scope = library_codes(request.user)
+    labels = payment_type_labels()
+    form = OverviewFilterForm(request.GET, payment_types=labels,
+                              libraries=dashboard_libraries(scope))
+    context = {"form": form, "labels": labels, "today": local_today()}
+    if not form.is_valid():
+        return _invalid(request, "registers/overview.html", context)
+    f = form.cleaned_data
+    registers = list(dashboard_registers(
+        library_codes=scope, include_archived=f["archived"], library=f["library"] or None,
+    ))
+    figures = overview(registers, f["days"], f["payment_type"] or None)
+    table = overview_table(figures, labels, f["days"])
+    if f["format"] == "csv":
+        return exports.overview_csv(table, f["library"] or None)
+    return render(request, "registers/overview.html", {
+        **context, "table": table, "days": f["days"], **_day_steps(f["days"]),
+    })
+
+
+def _day_steps(days: DayRange) -> dict:
+    """Previous/next day links of a one-day overview."""
+    if days.first != days.last:
+        return {}
+    return {"previous_day": days.first - timedelta(days=1), "next_day": days.first + timedelta(days=1)}
+
+
+@dashboard_page
+def register_page(request, register_id: int):
+    register = _visible_register(request.user, register_id)
+    labels = payment_type_labels()
+    form = RegisterFilterForm(request.GET, payment_types=labels)
+    context = {"form": form, "register": register, "labels": labels}
+    if not form.is_valid():
+        return _invalid(request, "registers/register.html", context)
+    days, payment_type = form.cleaned_data["days"], form.cleaned_data["payment_type"] or None
+    daily = daily_totals(register.id, days, payment_type)
+    table = register_table(daily, labels, days)
+    if form.cleaned_data["format"] == "csv":
+        return exports.register_csv(register, table)
+    by_debit_type = income_by_debit_type(register.id, days, payment_type)
+    return render(request, "registers/register.html", {
+        **context, "table": table, "days": days, "chart": daily_net_chart(daily),
+        "by_debit_type": by_debit_type,
+        "not_applied": table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
+        "cashups": cashup_history(register.id, days, labels),
+    })
+
+
+@dashboard_page
+def day_page(request, register_id: int, day: date):
+    register = _visible_register(request.user, register_id)
+    labels = payment_type_labels()
+    form = DayFilterForm(request.GET, payment_types=labels)
+    context = {
+        "form": form, "register": register, "labels": labels, "day": day,
+        "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
+    }
+    if not form.is_valid():
+        return _invalid(request, "registers/day.html", context)
+    payment_type = form.cleaned_data["payment_type"] or None
+    days = DayRange.single(day)
+    (totals,) = daily_totals(register.id, days, payment_type)
+    table = day_table(day_lines(register.id, day, payment_type), totals.totals, labels)
+    if form.cleaned_data["format"] == "csv":
+        return exports.day_csv(register, days, table)
+    return render(request, "registers/day.html", {**context, "table": table, "days": days})
