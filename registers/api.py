@@ -1,0 +1,235 @@
+"""The register page's figures as JSON for tools:
+``GET /api/v1/cash_registers/{cash_register_id}/daily_totals?from=&to=``.
+
+Authenticated as a dashboard user — HTTP Basic or the dashboard's session — never with the kiosk
+OAuth tokens (those act for API clients, which may record payments but not read the books).
+Same permission, library restriction and figures as the pages (``registers.selectors``).
+"""
+from django.http import Http404
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, permissions, serializers
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from registers.access import can_view_dashboard, library_codes
+from registers.formatting import plain_amount
+from registers.forms import REGISTER_DEFAULT_DAYS
+from registers.selectors import (
+    MAX_DAYS,
+    DayRange,
+    daily_totals,
+    dashboard_registers,
+    koha_zone,
+    local_today,
+    payment_type_labels,
+    sum_totals,
+)
+
+REALM = 'Basic realm="kohapay dashboard"'
+
+
+class StaffLoginRequired(exceptions.APIException):
+    status_code = 401
+    default_code = "unauthenticated"
+    default_detail = (
+        "Authentication is required: send HTTP Basic credentials (or the session cookie) of a "
+        "finance or auditor user."
+    )
+    auth_header = REALM
+
+
+class InvalidCredentials(exceptions.APIException):
+    status_code = 401
+    default_code = "invalid_credentials"
+    default_detail = "The username or password is not valid, or the account is inactive."
+    auth_header = REALM
+
+
+class QueryValidationError(exceptions.ValidationError):
+    path_prefix = "/query"  # Koha's error paths: the problem is in the query string
+
+
+class DashboardBasicAuthentication(BasicAuthentication):
+    """HTTP Basic with the dashboard's users, answering in kohapay's error vocabulary."""
+
+    www_authenticate_realm = "kohapay dashboard"
+
+    def authenticate(self, request):
+        try:
+            return super().authenticate(request)
+        except exceptions.AuthenticationFailed as exc:
+            raise InvalidCredentials() from exc
+
+
+class DashboardBasicScheme(OpenApiAuthenticationExtension):
+    """How drf-spectacular documents the dashboard's HTTP Basic authentication."""
+
+    target_class = "registers.api.DashboardBasicAuthentication"
+    name = "dashboardBasicAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "basic",
+                "description": "A finance or auditor user of the dashboard."}
+
+
+class CanViewDashboard(permissions.BasePermission):
+    message = "This account may not read register figures (Finance staff or Auditors only)."
+
+    def has_permission(self, request, view):
+        return can_view_dashboard(request.user)
+
+
+def _rename_from(fields: dict) -> dict:
+    return {("from" if name == "from_" else name): field for name, field in fields.items()}
+
+
+# --- OpenAPI shapes (module level, uniquely named: drf-spectacular names components by class) --
+
+
+class MoneyField(serializers.DecimalField):
+    """An exact amount as a JSON number, with at least two decimals (2.50, never 2.4999)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=30, decimal_places=6, coerce_to_string=False, **kwargs)
+
+    def to_representation(self, value):
+        return plain_amount(value)
+
+
+class DailyTotalsQuerySerializer(serializers.Serializer):
+    from_ = serializers.DateField(required=False)
+    to = serializers.DateField(required=False)
+
+    def get_fields(self):  # "from" is a Python keyword: declared as from_, renamed in place
+        return _rename_from(super().get_fields())
+
+    def validate(self, attrs):
+        last = attrs.get("to") or local_today()
+        first = attrs.get("from") or DayRange.ending(last, REGISTER_DEFAULT_DAYS).first
+        try:
+            attrs["days"] = DayRange(first, last)
+        except ValueError as exc:
+            raise serializers.ValidationError({"from": [str(exc)]}) from exc
+        return attrs
+
+
+class PaymentTypeTotalSerializer(serializers.Serializer):
+    payment_type = serializers.CharField(allow_null=True, help_text="PAYMENT_TYPE code; null for lines without one")
+    label = serializers.CharField()
+    total = MoneyField(help_text="Money in with this payment type (payouts count negative)")
+
+
+class DayFiguresSerializer(serializers.Serializer):
+    income = MoneyField(help_text="−SUM(amount) of the register's credits")
+    payouts = MoneyField(help_text="SUM(amount) of the register's debits")
+    net = MoneyField(help_text="income − payouts")
+    count = serializers.IntegerField(help_text="Number of lines")
+    by_payment_type = PaymentTypeTotalSerializer(many=True)
+
+
+class DailyTotalsDaySerializer(DayFiguresSerializer):
+    date = serializers.DateField(help_text="Local day in the Koha time zone")
+
+
+class DailyTotalsResponseSerializer(serializers.Serializer):
+    cash_register_id = serializers.IntegerField()
+    name = serializers.CharField()
+    library_id = serializers.CharField()
+    archived = serializers.BooleanField()
+    time_zone = serializers.CharField(help_text="IANA zone whose local days these are")
+    from_ = serializers.DateField()
+    to = serializers.DateField()
+    days = DailyTotalsDaySerializer(many=True)
+    total = DayFiguresSerializer()
+
+    def get_fields(self):  # "from" is a Python keyword: declared as from_, renamed in place
+        return _rename_from(super().get_fields())
+
+
+class DashboardFieldErrorSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    path = serializers.CharField(help_text="e.g. /query/from")
+
+
+class DashboardErrorSerializer(serializers.Serializer):
+    """Koha's error shape."""
+
+    error = serializers.CharField()
+    error_code = serializers.CharField()
+    errors = DashboardFieldErrorSerializer(many=True, required=False)
+
+
+def _errors(description: str) -> OpenApiResponse:
+    return OpenApiResponse(DashboardErrorSerializer, description=description)
+
+
+# --- the view ---------------------------------------------------------------------------------
+
+
+class DailyTotalsView(APIView):
+    authentication_classes = [DashboardBasicAuthentication, SessionAuthentication]
+    permission_classes = [CanViewDashboard]
+
+    def permission_denied(self, request, message=None, code=None):
+        if not (request.user and request.user.is_authenticated):
+            raise StaffLoginRequired()
+        super().permission_denied(request, message=message, code=code)
+
+    @extend_schema(
+        operation_id="getCashRegisterDailyTotals",
+        summary="Per-day totals of one cash register",
+        description=(
+            "One entry per local day (Koha's time zone) from `from` to `to` inclusive — days "
+            f"without lines included — at most {MAX_DAYS} days; default: the last "
+            f"{REGISTER_DEFAULT_DAYS} days. Same figures as the dashboard's register page."
+        ),
+        tags=["cash registers"],
+        parameters=[
+            OpenApiParameter("cash_register_id", OpenApiTypes.INT, OpenApiParameter.PATH),
+            OpenApiParameter("from", OpenApiTypes.DATE, description="First local day (yyyy-mm-dd)"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="Last local day (yyyy-mm-dd)"),
+        ],
+        responses={
+            200: DailyTotalsResponseSerializer,
+            400: _errors("Invalid dates or range"),
+            401: _errors("Not authenticated"),
+            403: _errors("Not a finance or auditor user"),
+            404: _errors("No such register, or not one of the user's libraries"),
+        },
+    )
+    def get(self, request, cash_register_id: int):
+        query = DailyTotalsQuerySerializer(data=request.query_params)
+        if not query.is_valid():
+            raise QueryValidationError(query.errors)
+        days = query.validated_data["days"]
+        register = (
+            dashboard_registers(library_codes=library_codes(request.user), include_archived=True)
+            .filter(pk=cash_register_id).first()
+        )
+        if register is None:
+            raise Http404
+        labels = payment_type_labels()
+        daily = daily_totals(register.id, days)
+        body = {
+            "cash_register_id": register.id, "name": register.name,
+            "library_id": register.library_id, "archived": register.archived,
+            "time_zone": koha_zone().key, "from": days.first, "to": days.last,
+            "days": [{"date": d.day, **_figures(d.totals, labels)} for d in daily],
+            "total": _figures(sum_totals(d.totals for d in daily), labels),
+        }
+        return Response(DailyTotalsResponseSerializer(body).data)
+
+
+def _figures(totals, labels: dict[str, str]) -> dict:
+    return {
+        "income": totals.income, "payouts": totals.payouts, "net": totals.net,
+        "count": totals.count,
+        "by_payment_type": [
+            {"payment_type": code, "label": labels.get(code) or code or "No payment type",
+             "total": amount}
+            for code, amount in totals.by_payment_type
+        ],
+    }
