@@ -1,0 +1,93 @@
+"""The demo path of `make run`, in subprocesses: the demo settings boot on SQLite, `koha_schema
+create` + `migrate` + `seed_demo` build a database that keeps Koha's invariants, and the server
+serves a page from it. (The rest of the suite runs on MariaDB; this is the demo's own check.)
+"""
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def demo_env(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("KOHAPAY_", "DJANGO_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="kohapay.settings", KOHAPAY_DEBUG="1",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'demo.sqlite3'}",
+    )
+    return env
+
+
+def manage(env, *args):
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+        timeout=300,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(server: subprocess.Popen, url: str, deadline: float) -> int:
+    """Status of ``url`` once the server answers (it needs a moment to start)."""
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.status
+        except OSError:
+            assert server.poll() is None, server.stderr.read().decode()
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_seed_demo_asks_for_the_koha_tables_first(demo_env):
+    refused = manage(demo_env, "seed_demo", "--days", "1")
+
+    assert refused.returncode != 0
+    assert "Koha tables are missing" in refused.stderr and "koha_schema create" in refused.stderr
+
+
+def test_the_demo_builds_on_sqlite_keeps_kohas_invariants_and_serves_a_page(demo_env, tmp_path):
+    credentials = tmp_path / "credentials.txt"
+    for args in (
+        ["koha_schema", "create"], ["migrate", "--noinput", "-v0"],
+        ["seed_demo", "--days", "2", "--per-day", "5", "--credentials-file", str(credentials)],
+    ):
+        done = manage(demo_env, *args)
+        assert done.returncode == 0, done.stderr
+
+    assert "account lines in" in done.stdout and credentials.exists()
+    with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
+        lines, outstanding = db.execute(
+            "SELECT COUNT(*), SUM(amountoutstanding) FROM accountlines"
+        ).fetchone()
+        [charges_on_a_till] = db.execute(
+            "SELECT COUNT(*) FROM accountlines"
+            " WHERE debit_type_code <> 'PAYOUT' AND register_id IS NOT NULL"
+        ).fetchone()
+        [applies] = db.execute("SELECT COUNT(*) FROM account_offsets WHERE type = 'APPLY'").fetchone()
+    assert lines >= 10 and lines == 2 * applies and outstanding == 0 and charges_on_a_till == 0
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        cwd=ROOT, env=demo_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        assert fetch(server, f"http://127.0.0.1:{port}/admin/login/", time.monotonic() + 60) == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
