@@ -68,6 +68,8 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
         # durable block has rolled everything back; answer as if we had come second.
         earlier = previous_intake(**guard)
         if earlier is not None:
+            logger.info("intake for patron %s lost the race to a concurrent twin; answering "
+                        "with the winner's", patron_id)
             return earlier
         raise err.ConcurrentChange() from None
 

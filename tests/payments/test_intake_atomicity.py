@@ -1,0 +1,134 @@
+"""One transaction, nothing partial: a failure after any write step leaves no row anywhere, a
+failed invariant is a logged 500 that commits nothing, and the intake stays within its budget
+of SQL statements. These tests really commit (transactional_db)."""
+import logging
+
+import pytest
+from django.db import connection
+
+from payments.models import AccountLine, DebitType, SystemPreference
+from payments.services import intake
+from tests.payments.conftest import row_counts
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WRITE_STEPS = ["_lock_patron", "_allocate_credit_number", "_create_lines", "_create_offsets",
+               "_settle", "_record_statistics", "_log_fines", "_check_invariants",
+               "_record_intake"]
+
+
+class Injected(Exception):
+    pass
+
+
+@pytest.mark.parametrize("step", WRITE_STEPS)
+def test_failure_after_each_step_leaves_no_row(kiosk, pay, monkeypatch, step):
+    real = getattr(intake, step)
+    reached = []
+
+    def failing(*args, **kwargs):
+        result = real(*args, **kwargs)
+        reached.append(step)
+        raise Injected(f"after {step}")
+
+    monkeypatch.setattr(intake, step, failing)
+    before = row_counts()
+    with pytest.raises(Injected):
+        pay(key="retry-me", external_id="ref-1")
+    assert reached == [step]
+    assert row_counts() == before
+    monkeypatch.undo()
+    # nothing was remembered either: the same key now records the payment
+    response = pay(key="retry-me", external_id="ref-1")
+    assert response.status_code == 201 and "Idempotent-Replayed" not in response
+
+
+def test_credit_number_step_runs_when_numbering_is_on(kiosk, pay, monkeypatch):
+    from payments.models import CreditType
+
+    CreditType.objects.filter(code="PAYMENT").update(credit_number_enabled=True)
+    SystemPreference.objects.filter(variable="AutoCreditNumber").update(value="incremental")
+    calls = []
+    real = intake.allocate_credit_number
+    monkeypatch.setattr(intake, "allocate_credit_number",
+                        lambda **kw: calls.append(kw) or real(**kw))
+    body = pay().json()
+    assert len(calls) == 1 and body["credit"]["credit_number"] == "1"
+
+
+def test_failed_invariant_is_a_logged_500_that_commits_nothing(kiosk, pay, monkeypatch, caplog):
+    def settle_only_the_credit(debit, credit):  # a bug: the debit stays outstanding
+        AccountLine.objects.filter(pk=credit.pk).update(amountoutstanding=0)
+
+    monkeypatch.setattr(intake, "_settle", settle_only_the_credit)
+    before = row_counts()
+    with caplog.at_level(logging.ERROR, logger="kohapay.intake"):
+        response = pay()
+    assert response.status_code == 500
+    assert response.json()["error_code"] == "internal_server_error"
+    assert "still outstanding" in caplog.text
+    assert row_counts() == before
+
+
+def test_row_deleted_meanwhile_is_a_409_and_nothing_is_written(koha, kiosk, pay, monkeypatch):
+    real = intake._lock_patron
+
+    def lock_then_lose_the_type(patron_id):  # as if Koha deleted the type after our checks
+        balance = real(patron_id)
+        DebitType.objects.filter(code="PRINT").delete()
+        return balance
+
+    monkeypatch.setattr(intake, "_lock_patron", lock_then_lose_the_type)
+    before = row_counts()
+    response = pay()
+    assert response.status_code == 409 and response.json()["error_code"] == "concurrent_change"
+    assert row_counts() == before  # the delete inside the transaction was rolled back too
+
+
+def statements_in_transaction(pay_call):
+    """Run an intake and return the SQL statements executed inside the atomic block."""
+    inside = []
+
+    def record(execute, sql, params, many, context):
+        if connection.in_atomic_block:
+            inside.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        response = pay_call()
+    assert response.status_code == 201, response.content
+    return inside
+
+
+def test_statement_budget_per_intake(kiosk, pay):
+    statements = statements_in_transaction(pay)
+    assert statements[0].startswith("SELECT") and statements[0].rstrip().endswith("FOR UPDATE")
+    assert statements[-1].startswith("INSERT INTO `kohapay_intake`")
+    assert len(statements) == 9, statements  # FinesLog on, no credit numbers
+    assert len(statements) <= 12
+
+
+def test_statement_budget_with_credit_numbers_and_without_logs(kiosk, pay):
+    from payments.models import CreditType
+
+    CreditType.objects.filter(code="PAYMENT").update(credit_number_enabled=True)
+    SystemPreference.objects.filter(variable="AutoCreditNumber").update(value="annual")
+    assert len(statements_in_transaction(pay)) == 10
+    SystemPreference.objects.filter(variable="FinesLog").update(value="0")
+    assert len(statements_in_transaction(pay)) == 9
+
+
+def test_server_side_statement_count(kiosk, pay):
+    """What MariaDB itself counts for one whole API call (authentication and checks included),
+    reported for the record; the transaction's share is asserted above."""
+    def questions():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW SESSION STATUS LIKE 'Questions'")
+            return int(cursor.fetchone()[1])
+
+    pay()  # warm up
+    start = questions()
+    pay()
+    total = questions() - start - 1  # minus the SHOW itself
+    print(f"\nstatements per intake request, server-side: {total}")
+    assert total <= 30
