@@ -1,0 +1,20 @@
+"""``manage.py purge_idempotency_keys [--days N]``: forget idempotency keys older than
+KOHAPAY_IDEMPOTENCY_DAYS (see payments.services.purge for what is kept). Run it daily (cron)."""
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from payments.services.purge import purge_idempotency_keys
+
+
+class Command(BaseCommand):
+    help = "Forget the Idempotency-Keys of intakes older than KOHAPAY_IDEMPOTENCY_DAYS."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--days", type=int, default=settings.KOHAPAY_IDEMPOTENCY_DAYS,
+                            help="Age in days (default: KOHAPAY_IDEMPOTENCY_DAYS).")
+
+    def handle(self, *args, days, **options):
+        if days < 1:
+            raise CommandError("--days must be at least 1.")
+        count = purge_idempotency_keys(days=days)
+        self.stdout.write(f"Forgot {count} idempotency key(s) older than {days} day(s).")
