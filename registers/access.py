@@ -8,12 +8,30 @@ page, export and API call goes through ``library_codes`` so the limit holds ever
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.views.decorators.http import require_safe
 
 from registers.models import LibraryRestriction
 
 PERMISSION = "registers.view_dashboard"
+GROUPS = ("Finance staff", "Auditors")
+
+
+def ensure_groups() -> dict:
+    """The two groups with their permission, as data migration 0003 creates them — again, for
+    databases that lost them since (a flushed test database, a demo database)."""
+    content_type = ContentType.objects.get_for_model(LibraryRestriction)
+    permission, _ = Permission.objects.get_or_create(
+        content_type=content_type, codename=PERMISSION.split(".")[1],
+        defaults={"name": "Can view register figures, transactions and exports"},
+    )
+    groups = {}
+    for name in GROUPS:
+        groups[name], _ = Group.objects.get_or_create(name=name)
+        groups[name].permissions.add(permission)
+    return groups
 
 
 def can_view_dashboard(user) -> bool:

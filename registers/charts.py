@@ -88,3 +88,19 @@ def _scale(high: Decimal, low: Decimal) -> tuple[Decimal, Decimal]:
         bottom = (low / step).to_integral_value(rounding="ROUND_FLOOR") * step
         top = bottom + step * 4
     return top, bottom
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    amount: Decimal
+    percent: float  # bar length, relative to the largest amount in the list
+
+
+def share_bars(items: Sequence[tuple[str, Decimal]]) -> list[Share]:
+    """Horizontal bars for a small breakdown (payment types): lengths relative to the largest."""
+    largest = max((abs(amount) for _, amount in items), default=Decimal(0))
+    return [
+        Share(label, amount, round(float(abs(amount) / largest) * 100, 1) if largest else 0.0)
+        for label, amount in items
+    ]

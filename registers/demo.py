@@ -7,7 +7,8 @@ reset each time, so the printed logins always work.
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+
+from registers.access import ensure_groups
 
 # username, group (data migration 0003), label printed for people
 DEMO_USERS = (
@@ -23,7 +24,7 @@ def reset_demo_user(username: str, group_name: str) -> str:
     user.set_password(password)
     user.is_active, user.is_staff, user.is_superuser = True, False, False
     user.save()
-    user.groups.set([Group.objects.get(name=group_name)])
+    user.groups.set([ensure_groups()[group_name]])
     return password
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from registers import exports
 from registers.access import dashboard_page, library_codes
 from registers.cashups import cashup_history
-from registers.charts import daily_net_chart
+from registers.charts import daily_net_chart, share_bars
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
 from registers.models import CashRegister
 from registers.selectors import (
@@ -51,7 +51,7 @@ def overview_page(request):
     labels = payment_type_labels()
     form = OverviewFilterForm(request.GET, payment_types=labels,
                               libraries=dashboard_libraries(scope))
-    context = {"form": form, "labels": labels, "today": local_today()}
+    context = {"form": form, "labels": labels, "today": local_today()}  # today: no "next day" after it
     if not form.is_valid():
         return _invalid(request, "registers/overview.html", context)
     f = form.cleaned_data
@@ -91,6 +91,9 @@ def register_page(request, register_id: int):
     return render(request, "registers/register.html", {
         **context, "table": table, "days": days, "chart": daily_net_chart(daily),
         "by_debit_type": by_debit_type,
+        "by_payment_type": share_bars(
+            [(c.label, a) for c, a in zip(table.columns, table.total.by_type) if a]
+        ),
         "not_applied": table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
         "cashups": cashup_history(register.id, days, labels),
     })
@@ -104,6 +107,7 @@ def day_page(request, register_id: int, day: date):
     context = {
         "form": form, "register": register, "labels": labels, "day": day,
         "previous_day": day - timedelta(days=1), "next_day": day + timedelta(days=1),
+        "today": local_today(),
     }
     if not form.is_valid():
         return _invalid(request, "registers/day.html", context)

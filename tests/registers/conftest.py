@@ -19,14 +19,15 @@ def new_york(settings):
 def make_user(db):
     """A dashboard user: ``group`` is "Finance staff", "Auditors" or None; ``libraries`` a list of
     branchcodes for a library restriction (None: unrestricted)."""
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
+    from registers.access import ensure_groups
     from registers.models import LibraryRestriction
 
     def make(username, group=None, libraries=None, password="pw-for-tests-only"):
         user = User.objects.create_user(username, password=password)
         if group:
-            user.groups.add(Group.objects.get(name=group))
+            user.groups.add(ensure_groups()[group])  # a flush by an earlier test drops them
         if libraries is not None:
             LibraryRestriction.objects.create(user=user).libraries.set(libraries)
         return user

@@ -1,0 +1,93 @@
+"""A real browser (Debian's Chromium driven by Playwright) against the live dashboard: the demo
+auditor logs in, opens the overview, a register and a day, downloads a CSV. Screenshots of every
+page land in test-artifacts/ (git-ignored) for people to look at."""
+import csv
+import io
+import os
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from registers.demo import create_demo_users
+from registers.selectors import local_today
+from tests.conftest import build_koha_world
+from tests.registers.factories import busy_days
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium"),
+]
+
+
+@pytest.fixture
+def auditor_login(transactional_db):
+    """Spec §10's world with ten busy days ending today, and the demo logins."""
+    koha = build_koha_world()
+    today = local_today()
+    busy_days(koha, [today - timedelta(days=n) for n in range(9, -1, -1)], per_day=6)
+    lines = create_demo_users()
+    password = re.search(r"username: auditor\s+password: (\S+)", "\n".join(lines)).group(1)
+    return "auditor", password
+
+
+@pytest.fixture
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def test_the_demo_auditor_browses_the_dashboard_and_exports_a_csv(live_server, auditor_login,
+                                                                 browser_page):
+    page = browser_page
+    username, password = auditor_login
+
+    page.goto(f"{live_server.url}/registers/")
+    assert "/accounts/login/" in page.url
+    page.screenshot(path=ARTIFACTS / "login.png")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+
+    page.wait_for_selector("#overview-table")
+    assert page.locator(".user .role").inner_text() == "Auditor"
+    assert page.locator("tr[data-register]").count() == 2
+    page.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
+
+    page.click("#overview-table a:text('Front desk')")
+    page.wait_for_selector("#register-table")
+    assert page.locator(".chart svg rect.bar").count() == 30
+    assert page.locator("#cashup-table tbody tr").count() == 10
+    page.screenshot(path=ARTIFACTS / "register.png", full_page=True)
+
+    page.locator("#register-table tbody tr[data-day]").last.locator("a").click()
+    page.wait_for_selector("#day-table")
+    shown = page.locator("#day-table tbody tr[data-line]").count()
+    page.screenshot(path=ARTIFACTS / "day.png", full_page=True)
+
+    with page.expect_download() as download:
+        page.click("a:text('Export CSV')")
+    saved = ARTIFACTS / download.value.suggested_filename
+    download.value.save_as(saved)
+    rows = list(csv.DictReader(io.StringIO(saved.read_text())))
+    assert saved.name.startswith("register-1-front-desk_") and len(rows) == shown > 0
+
+    page.set_viewport_size({"width": 1024, "height": 768})  # a tablet in landscape
+    page.goto(f"{live_server.url}/registers/")
+    page.screenshot(path=ARTIFACTS / "overview-tablet.png", full_page=True)
