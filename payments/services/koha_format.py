@@ -16,7 +16,7 @@ with ``\\`` and ``'`` escaped, unless it holds a character above U+007F, in whic
 double-quoted with ``\\``, ``"``, ``$`` and ``@`` escaped and those characters written ``\\x{hex}``.
 Perl's hash order is random, so Koha's key order is not fixed; kohapay writes the spec's order.
 """
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 
 from payments.money import exact
 
@@ -43,13 +43,24 @@ def perl_value(value) -> str:
 
 
 def perl_number(value: int | Decimal) -> str:
-    """An integral amount is a Perl IV (bare), any other a Perl NV (quoted, shortest form:
-    Perl prints 15 significant digits, more than a 6-decimal amount up to 10,000 needs)."""
+    """An integral amount is a Perl IV (bare), any other a Perl NV, quoted as Perl prints it."""
     number = exact(value)
     if number == number.to_integral_value():
         text = str(int(number))
         return text if len(text) <= _MAX_BARE_LENGTH else perl_string(text)
-    return perl_string(str(number))
+    return perl_string(perl_float_text(number))
+
+
+def perl_float_text(number: Decimal) -> str:
+    """Perl's text of an NV: C's ``%.15g`` — 15 significant digits, trailing zeros dropped, and
+    the exponent form below 1e-4 (0.000001 prints as ``1e-06``) or from 1e15 up."""
+    rounded = number.normalize(Context(prec=15, rounding=ROUND_HALF_EVEN))
+    exponent = rounded.adjusted()
+    if -4 <= exponent < 15:
+        return format(rounded, "f")
+    sign, digits, _ = rounded.as_tuple()
+    mantissa = str(digits[0]) + ("." + "".join(map(str, digits[1:])) if len(digits) > 1 else "")
+    return f"{'-' if sign else ''}{mantissa}e{'-' if exponent < 0 else '+'}{abs(exponent):02d}"
 
 
 def perl_string(text: str) -> str:
