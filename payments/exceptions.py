@@ -19,7 +19,7 @@ Hierarchy (one leaf per rule; ``default_code`` is the ``error_code`` a client se
   - ``OutOfScope`` (403): the client may not act there
     - ``LibraryOutOfScope``, ``RegisterOutOfScope``, ``DebitTypeOutOfScope``
   - ``NotFoundError`` (404): ``PatronNotFound``, ``PaymentNotFound``
-  - ``ConflictError`` (409): ``DuplicateExternalId``, ``IdempotencyKeyInUse``, ``ConcurrentChange``
+  - ``ConflictError`` (409): ``DuplicateExternalId``, ``ConcurrentChange``
   - ``IdempotencyKeyReused`` (422)
   - ``InvariantViolation`` (500): a bug in kohapay, never the client's fault
 """
@@ -246,16 +246,12 @@ class DuplicateExternalId(ConflictError):
     default_message = "This external_id was already used for another payment."
 
 
-class IdempotencyKeyInUse(ConflictError):
-    """Another request with this key is still being recorded; retry after ``Retry-After``."""
-
-    default_code = "idempotency_key_in_use"
-    default_message = "A request with this Idempotency-Key is still in flight; retry shortly."
-
-
 class ConcurrentChange(ConflictError):
     """Koha's rows changed under the intake (e.g. a type deleted meanwhile); nothing was written
-    and the same request may be retried."""
+    and the same request may be retried.
+
+    (A repeat of a request still in flight never gets here: it waits on the patron's row lock or
+    the intake's unique index until the first commits, then replays it.)"""
 
     default_code = "concurrent_change"
     default_message = "Koha's data changed while recording the payment; nothing was written, retry."

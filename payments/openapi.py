@@ -2,7 +2,12 @@
 examples. Kept apart from the views so that they stay a few lines each."""
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_serializer,
+)
 from rest_framework import serializers
 
 from payments import exceptions as err
@@ -51,6 +56,7 @@ class DuplicateExternalIdErrorSerializer(KohaErrorSerializer):
                                                     "external_id.")
 
 
+@extend_schema_serializer(component_name="Token")  # → TokenRequest
 class TokenRequestSerializer(serializers.Serializer):
     grant_type = serializers.ChoiceField(choices=["client_credentials"])
     client_id = serializers.CharField()
@@ -104,16 +110,18 @@ REQUEST_EXAMPLE = OpenApiExample(
 _LINE = {"cash_register_id": None, "date": "2024-05-10T14:03:07+02:00", "interface": "api",
          "internal_note": "", "library_id": "CPL", "patron_id": 42, "status": None,
          "timestamp": "2024-05-10T14:03:07+02:00", "user_id": 51}
+_DEBIT = {**_LINE, "account_line_id": 1, "amount": 2.5, "amount_outstanding": 0,
+          "checkout_id": None, "description": "Printing", "item_id": None, "payout_type": None,
+          "type": "PRINT"}
+_CREDIT = {**_LINE, "account_line_id": 2, "amount": -2.5, "amount_outstanding": 0,
+           "cash_register_id": 1, "credit_number": None, "description": "",
+           "payment_type": "CASH", "type": "PAYMENT"}
 RESULT_EXAMPLE = OpenApiExample(
     "Recorded", response_only=True, status_codes=["201", "200"],
     value={
         "payment_id": 2, "patron_id": 42, "external_id": "kiosk-7-000123", "balance": 0,
-        "debit": {**_LINE, "account_line_id": 1, "amount": 2.5, "amount_outstanding": 0,
-                  "checkout_id": None, "description": "Printing", "item_id": None,
-                  "payout_type": None, "type": "PRINT"},
-        "credit": {**_LINE, "account_line_id": 2, "amount": -2.5, "amount_outstanding": 0,
-                   "cash_register_id": 1, "credit_number": None, "description": "",
-                   "payment_type": "CASH", "type": "PAYMENT"},
+        "debit": dict(sorted(_DEBIT.items())),  # Koha's properties, in Koha's order
+        "credit": dict(sorted(_CREDIT.items())),
         "offsets": [
             {"offset_id": 1, "type": "CREATE", "credit_id": None, "debit_id": 1, "amount": 2.5},
             {"offset_id": 2, "type": "CREATE", "credit_id": 2, "debit_id": None, "amount": 2.5},
@@ -163,3 +171,13 @@ COMMON_ERRORS = {
     500: error_response("A bug: kohapay refused to commit a ledger that failed its checks."),
     503: error_response("The database is unavailable; nothing was recorded. Retry later."),
 }
+
+
+def close_request_bodies(result, generator, request, public):
+    """Postprocessing hook: request bodies refuse unknown properties (as the API does), which
+    drf-spectacular cannot say by itself."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in ("PaymentIntakeRequest",):
+        if name in schemas:
+            schemas[name]["additionalProperties"] = False
+    return result

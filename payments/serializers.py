@@ -6,8 +6,9 @@ debits and credits parses these unchanged. They are also what the OpenAPI schema
 """
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from payments import exceptions as err
@@ -20,11 +21,12 @@ TEXT_MAX = 2000  # generous for a kiosk's description or note; Koha's columns ar
 # --- request -----------------------------------------------------------------------------------
 @extend_schema_field({
     "oneOf": [
-        {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": 10000},
+        {"type": "number", "exclusiveMinimum": True, "minimum": 0},
         {"type": "string", "pattern": f"^{DECIMAL_STRING.pattern}$"},
     ],
     "description": "The sum paid: a JSON number or a decimal string, > 0, at most 6 decimal "
-                   "places, at most KOHAPAY_MAX_AMOUNT (default 10000). Parsed exactly.",
+                   "places, at most KOHAPAY_MAX_AMOUNT (here "
+                   f"{exact(settings.KOHAPAY_MAX_AMOUNT)}). Parsed exactly, never as a float.",
     "example": 2.5,
 })
 class AmountField(serializers.Field):
@@ -68,6 +70,7 @@ def printable(value: str) -> None:
         raise serializers.ValidationError("Only printable characters are allowed.")
 
 
+@extend_schema_serializer(component_name="PaymentIntake")  # → PaymentIntakeRequest
 class PaymentIntakeRequestSerializer(serializers.Serializer):
     """Body of ``POST /patrons/{patron_id}/account/payments``; unknown properties are refused."""
 

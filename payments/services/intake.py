@@ -71,7 +71,7 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
             logger.info("intake for patron %s lost the race to a concurrent twin; answering "
                         "with the winner's", patron_id)
             return earlier
-        raise err.ConcurrentChange() from None
+        raise err.ConcurrentChange(headers={"Retry-After": "1"}) from None
 
 
 def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,

@@ -82,6 +82,7 @@ def test_row_deleted_meanwhile_is_a_409_and_nothing_is_written(koha, kiosk, pay,
     before = row_counts()
     response = pay()
     assert response.status_code == 409 and response.json()["error_code"] == "concurrent_change"
+    assert response["Retry-After"] == "1"
     assert row_counts() == before  # the delete inside the transaction was rolled back too
 
 
