@@ -23,7 +23,8 @@ def create_demo_client() -> list[str]:
     libraries = list(Library.objects.order_by("branchcode").values_list("branchcode", flat=True))
     credentials = _demo_credentials(staff.pk, libraries)
     lines = [
-        f"API client '{DEMO_CLIENT}' (acts as patron {staff.pk}, libraries {', '.join(libraries)}):",
+        f"API client '{DEMO_CLIENT}' (acts as patron {staff.pk}, "
+        f"libraries {', '.join(libraries)}):",
         f"  client_id:     {credentials.client_id}",
         f"  client_secret: {credentials.client_secret}",
     ]

@@ -272,4 +272,5 @@ class InvariantViolation(PaymentError):
 
     status_code = 500
     default_code = "internal_server_error"
-    default_message = "Something went wrong, check kohapay's logs for details. Nothing was recorded."
+    default_message = ("Something went wrong, check kohapay's logs for details. "
+                       "Nothing was recorded.")

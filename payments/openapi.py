@@ -85,7 +85,8 @@ def generic_example(code: str, message: str, status: int) -> OpenApiExample:
 PATRON_ID = OpenApiParameter("patron_id", OpenApiTypes.INT, OpenApiParameter.PATH,
                              description="Koha borrowernumber of the patron.")
 PAYMENT_ID = OpenApiParameter("payment_id", OpenApiTypes.INT, OpenApiParameter.PATH,
-                              description="The payment's id (the PAYMENT credit's account_line_id).")
+                              description="The payment's id (its PAYMENT credit's "
+                                          "account_line_id).")
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description="1–255 visible ASCII characters, unique per request of this client (e.g. a "

@@ -1,13 +1,8 @@
-"""Request and response shapes of the payment API — never a write.
-
-The response serializers render Koha rows exactly as Koha's own REST API names them (spec §5.2
-``definitions/debit.yaml``, §5.3 ``definitions/credit.yaml``), so a client that parses Koha's
-debits and credits parses these unchanged. They are also what the OpenAPI schema is built from.
-"""
+"""Request shapes of the payment API and how their problems become Koha-shaped errors.
+Responses are in ``payments.responses``. Never a write."""
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -74,7 +69,9 @@ def printable(value: str) -> None:
 class PaymentIntakeRequestSerializer(serializers.Serializer):
     """Body of ``POST /patrons/{patron_id}/account/payments``; unknown properties are refused."""
 
-    debit_type = StrictCharField(max_length=80, help_text="Code of account_debit_types, e.g. PRINT.")
+    debit_type = StrictCharField(
+        max_length=80, help_text="Code of account_debit_types, e.g. PRINT."
+    )
     amount = AmountField()
     payment_type = StrictCharField(
         max_length=80, help_text="A PAYMENT_TYPE authorised value, e.g. CASH."
@@ -113,7 +110,8 @@ def raise_request_errors(errors: dict, order: list[str]) -> None:
     """Turn a serializer's errors into the one ``PaymentError`` of the first problem (in field
     order), listing every problem as Koha's ``[{message, path}]``."""
     listed = [
-        {"message": str(message), "path": "/body" if name == "non_field_errors" else f"/body/{name}"}
+        {"message": str(message),
+         "path": "/body" if name == "non_field_errors" else f"/body/{name}"}
         for name, messages in errors.items()
         for message in (messages if isinstance(messages, list) else [messages])
     ]
@@ -145,105 +143,3 @@ class PaymentListQuerySerializer(serializers.Serializer):
         help_text="Only the intake with this reference (the way to ask whether a timed-out "
                   "request landed).",
     )
-
-
-# --- response ----------------------------------------------------------------------------------
-class KohaAmountField(serializers.DecimalField):
-    """A money column as an exact JSON number in its shortest form (2.5, 10000)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=28, decimal_places=6, coerce_to_string=False, **kwargs)
-
-    def to_representation(self, value):
-        return exact(value)
-
-
-class KohaDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with the offset of Koha's time zone (``+00:00``, never ``Z``), as Koha prints."""
-
-    def to_representation(self, value):
-        return timezone.localtime(value).isoformat() if value is not None else None
-
-
-class KohaDebitSerializer(serializers.Serializer):
-    """Koha's ``debit`` definition, property for property."""
-
-    account_line_id = serializers.IntegerField(source="accountlines_id")
-    amount = KohaAmountField()
-    amount_outstanding = KohaAmountField(source="amountoutstanding")
-    cash_register_id = serializers.IntegerField(source="register_id", allow_null=True)
-    checkout_id = serializers.IntegerField(source="issue_id", allow_null=True)
-    date = KohaDateTimeField()
-    description = serializers.CharField(allow_null=True)
-    interface = serializers.CharField(allow_null=True)
-    internal_note = serializers.CharField(source="note", allow_null=True)
-    item_id = serializers.IntegerField(source="itemnumber", allow_null=True)
-    library_id = serializers.CharField(allow_null=True)
-    patron_id = serializers.IntegerField(allow_null=True)
-    payout_type = serializers.CharField(source="payment_type", allow_null=True)
-    status = serializers.CharField(allow_null=True)
-    timestamp = KohaDateTimeField()
-    type = serializers.CharField(source="debit_type_id")
-    user_id = serializers.IntegerField(source="manager_id", allow_null=True)
-
-
-class KohaCreditSerializer(serializers.Serializer):
-    """Koha's ``credit`` definition, property for property (amounts negative, as Koha)."""
-
-    account_line_id = serializers.IntegerField(source="accountlines_id")
-    amount = KohaAmountField()
-    amount_outstanding = KohaAmountField(source="amountoutstanding")
-    cash_register_id = serializers.IntegerField(source="register_id", allow_null=True)
-    credit_number = serializers.CharField(allow_null=True)
-    date = KohaDateTimeField()
-    description = serializers.CharField(allow_null=True)
-    interface = serializers.CharField(allow_null=True)
-    internal_note = serializers.CharField(source="note", allow_null=True)
-    library_id = serializers.CharField(allow_null=True)
-    patron_id = serializers.IntegerField(allow_null=True)
-    payment_type = serializers.CharField(allow_null=True)
-    status = serializers.CharField(allow_null=True)
-    timestamp = KohaDateTimeField()
-    type = serializers.CharField(source="credit_type_id")
-    user_id = serializers.IntegerField(source="manager_id", allow_null=True)
-
-
-class AccountOffsetResultSerializer(serializers.Serializer):
-    """One ``account_offsets`` row: CREATE (+A) per line, APPLY (−A) from credit to debit."""
-
-    offset_id = serializers.IntegerField(source="id")
-    type = serializers.CharField()
-    credit_id = serializers.IntegerField(allow_null=True)
-    debit_id = serializers.IntegerField(allow_null=True)
-    amount = KohaAmountField()
-
-
-class PaymentIntakeResultSerializer(serializers.Serializer):
-    """The answer to an intake (and to every later read or replay of it)."""
-
-    payment_id = serializers.IntegerField(help_text="The PAYMENT credit's account_line_id.")
-    patron_id = serializers.IntegerField()
-    external_id = serializers.CharField(allow_null=True)
-    balance = KohaAmountField(help_text="The patron's balance after the intake, as Koha computes "
-                                        "it (positive: the patron owes).")
-    debit = KohaDebitSerializer()
-    credit = KohaCreditSerializer()
-    offsets = AccountOffsetResultSerializer(many=True)
-
-
-def intake_response_body(*, patron_id, external_id, balance, debit, credit, offsets) -> dict:
-    """The 201 body of an intake, from the rows as stored."""
-    data = PaymentIntakeResultSerializer({
-        "payment_id": credit.pk, "patron_id": patron_id, "external_id": external_id,
-        "balance": balance, "debit": debit, "credit": credit, "offsets": offsets,
-    }).data
-    return _plain(data)
-
-
-def _plain(value):
-    """DRF's ReturnDict/OrderedDict → plain dicts and lists (what JSONField stores back)."""
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value

@@ -10,9 +10,9 @@ from payments import exceptions as err
 from payments import openapi as docs
 from payments import selectors
 from payments.oauth import KohaTokenView
+from payments.responses import PaymentIntakeResultSerializer
 from payments.serializers import (
     PaymentIntakeRequestSerializer,
-    PaymentIntakeResultSerializer,
     PaymentListQuerySerializer,
     raise_request_errors,
 )

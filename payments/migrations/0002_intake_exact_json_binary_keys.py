@@ -46,7 +46,9 @@ class Migration(migrations.Migration):
             name="idempotency_key",
             field=models.CharField(
                 blank=True, max_length=255, null=True,
-                help_text="Client's Idempotency-Key; set to NULL by purge_idempotency_keys when expired.",
+                help_text=(
+                    "Client's Idempotency-Key; set to NULL by purge_idempotency_keys when expired."
+                ),
             ),
         ),
         migrations.AlterField(

@@ -16,8 +16,7 @@ from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from payments import exceptions as err
@@ -30,17 +29,17 @@ from payments.models import (
     Patron,
     Statistic,
 )
-from payments.serializers import intake_response_body
+from payments.responses import intake_response_body
 from payments.services.credit_numbers import allocate_credit_number
 from payments.services.idempotency import previous_intake
 from payments.services.koha_format import credit_log_info, debit_log_info
+from payments.services.ledger import ZERO, ledger_problems, patron_balance
 from payments.services.results import IntakeResult
 from payments.services.rules import IntakePlan, plan_intake
 
 logger = logging.getLogger("kohapay.intake")
 
 INTERFACE = "api"  # C4::Context->interface of Koha's REST API (spec §2.4)
-ZERO = Decimal(0)
 
 
 def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount: Decimal,
@@ -97,16 +96,6 @@ def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
                         payment_id=credit.pk, replayed=False)
 
 
-def _balance(patron_ref) -> Coalesce:
-    """Koha's ``Koha::Account->balance``: SUM(amountoutstanding) of the patron's lines."""
-    total = (
-        AccountLine.objects.filter(patron=patron_ref).order_by().values("patron")
-        .annotate(total=Sum("amountoutstanding")).values("total")
-    )
-    money = DecimalField(max_digits=28, decimal_places=6)
-    return Coalesce(Subquery(total, output_field=money), Value(ZERO), output_field=money)
-
-
 def _lock_patron(patron_id: int) -> Decimal:
     """Lock the patron's ``borrowers`` row and read the balance before the intake.
 
@@ -119,7 +108,7 @@ def _lock_patron(patron_id: int) -> Decimal:
     """
     row = (
         Patron.objects.select_for_update().filter(pk=patron_id)
-        .annotate(balance=_balance(OuterRef("pk"))).values_list("pk", "balance").first()
+        .annotate(balance=patron_balance(OuterRef("pk"))).values_list("pk", "balance").first()
     )
     if row is None:  # deleted since the rules were checked
         raise err.PatronNotFound()
@@ -208,14 +197,14 @@ def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
     lines = {
         line.pk: line
         for line in AccountLine.objects.filter(pk__in=[debit.pk, credit.pk])
-        .annotate(patron_balance=_balance(plan.patron_id))
+        .annotate(patron_balance=patron_balance(plan.patron_id))
     }
     offsets = list(
         AccountOffset.objects.filter(credit_id=credit.pk).union(
             AccountOffset.objects.filter(debit_id=debit.pk)).order_by("id")
     )
     stored_debit, stored_credit = lines.get(debit.pk), lines.get(credit.pk)
-    problems = _ledger_problems(plan, stored_debit, stored_credit, offsets)
+    problems = ledger_problems(plan.amount, stored_debit, stored_credit, offsets)
     balance = stored_credit.patron_balance if stored_credit else None
     if balance != balance_before:
         problems.append(f"balance went from {balance_before} to {balance}")
@@ -224,22 +213,6 @@ def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
                      "; ".join(problems))
         raise err.InvariantViolation(problems=problems)
     return stored_debit, stored_credit, offsets, balance
-
-
-def _ledger_problems(plan: IntakePlan, debit, credit, offsets) -> list[str]:
-    if debit is None or credit is None:
-        return ["a line is missing"]
-    problems = []
-    if (debit.amount, credit.amount) != (plan.amount, -plan.amount):
-        problems.append(f"amounts are {debit.amount} / {credit.amount}")
-    if debit.amountoutstanding != ZERO or credit.amountoutstanding != ZERO:
-        problems.append("a line is still outstanding")
-    applied = [o for o in offsets if o.type == AccountOffset.Type.APPLY]
-    if any((o.credit_id, o.debit_id) != (credit.pk, debit.pk) for o in applied):
-        problems.append("an APPLY offset links other lines")
-    if sum((o.amount for o in applied), ZERO) != -plan.amount:
-        problems.append("the APPLY offsets do not sum to the payment")
-    return problems
 
 
 def _record_intake(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,

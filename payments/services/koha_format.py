@@ -10,10 +10,10 @@ prints, for a hash::
               'itemnumber' => undef
             };
 
-Value rules of the XS dumper: an integer (Perl IV) is bare (``42``, ``-5``); any other number is a
-quoted string as Perl prints it (``'2.5'``, ``'-2.5'``); ``undef`` is bare; a string is single-quoted
-with ``\\`` and ``'`` escaped, unless it holds a character above U+007F, in which case it is
-double-quoted with ``\\``, ``"``, ``$`` and ``@`` escaped and those characters written ``\\x{hex}``.
+Value rules of the XS dumper: an integer (Perl IV) is bare (``42``, ``-5``); any other number is
+a quoted string as Perl prints it (``'2.5'``, ``'-2.5'``, ``'1e-06'``); ``undef`` is bare; a string
+is single-quoted with ``\\`` and ``'`` escaped, unless it holds a character above U+007F: then it
+is double-quoted with ``\\``, ``"``, ``$`` and ``@`` escaped and those characters as ``\\x{hex}``.
 Perl's hash order is random, so Koha's key order is not fixed; kohapay writes the spec's order.
 """
 from decimal import ROUND_HALF_EVEN, Context, Decimal

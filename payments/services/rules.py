@@ -48,7 +48,8 @@ def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: D
     library_id, register_id = _resolve_place(scope, library_id, register_id)
     debit_type = _check_debit_type(scope, debit_type, library_id)
     payment_type = _check_payment_type(payment_type, library_id)
-    if preferences.use_cash_registers and payment_type in CASH_PAYMENT_TYPES and register_id is None:
+    cash = payment_type in CASH_PAYMENT_TYPES
+    if preferences.use_cash_registers and cash and register_id is None:
         raise err.RegisterRequired(
             f"UseCashRegisters is on: a {payment_type} payment needs a register_id."
         )

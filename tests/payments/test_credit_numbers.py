@@ -32,7 +32,7 @@ def test_incremental_follows_the_largest_all_digit_number(numbering, pay):
     existing_credit("10")
     existing_credit("2024-0999")  # not all digits: ignored
     assert numbers_of(pay(), pay()) == ["11", "12"]
-    assert AccountLine.objects.filter(debit_type_id="PRINT", credit_number__isnull=False).count() == 0
+    assert not AccountLine.objects.filter(debit_type_id="PRINT", credit_number__isnull=False)
 
 
 def test_annual_counts_per_year(numbering, pay):

@@ -1,0 +1,39 @@
+"""The ledger facts the intake checks before it commits (django-hordak's "invariants are checked,
+not assumed"): Koha's balance, and what a settled charge-and-pay must look like."""
+from decimal import Decimal
+
+from django.db.models import DecimalField, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from payments.models import AccountLine, AccountOffset
+
+ZERO = Decimal(0)
+MONEY = DecimalField(max_digits=28, decimal_places=6)
+
+
+def patron_balance(patron_ref) -> Coalesce:
+    """Koha's ``Koha::Account->balance`` as an expression: SUM(amountoutstanding) of the patron's
+    lines, 0 without lines. ``patron_ref`` is a borrowernumber or an ``OuterRef``."""
+    total = (
+        AccountLine.objects.filter(patron=patron_ref).order_by().values("patron")
+        .annotate(total=Sum("amountoutstanding")).values("total")
+    )
+    return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def ledger_problems(amount: Decimal, debit: AccountLine | None, credit: AccountLine | None,
+                    offsets: list[AccountOffset]) -> list[str]:
+    """What is wrong with a charge-and-pay of ``amount`` as stored; empty when it is whole."""
+    if debit is None or credit is None:
+        return ["a line is missing"]
+    problems = []
+    if (debit.amount, credit.amount) != (amount, -amount):
+        problems.append(f"amounts are {debit.amount} / {credit.amount}")
+    if debit.amountoutstanding != ZERO or credit.amountoutstanding != ZERO:
+        problems.append("a line is still outstanding")
+    applied = [o for o in offsets if o.type == AccountOffset.Type.APPLY]
+    if any((o.credit_id, o.debit_id) != (credit.pk, debit.pk) for o in applied):
+        problems.append("an APPLY offset links other lines")
+    if sum((o.amount for o in applied), ZERO) != -amount:
+        problems.append("the APPLY offsets do not sum to the payment")
+    return problems
