@@ -1,0 +1,54 @@
+"""Roles: the groups of the data migration, their permission, and the demo logins."""
+import re
+
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import Group
+
+from registers.access import GROUPS, PERMISSION, can_view_dashboard, ensure_groups, library_codes
+from registers.demo import create_demo_users
+
+
+def test_the_migration_created_both_groups_with_the_dashboard_permission(db):
+    for name in GROUPS:
+        group = Group.objects.get(name=name)
+        assert list(group.permissions.values_list("codename", flat=True)) == ["view_dashboard"]
+
+
+def test_ensure_groups_is_idempotent(db):
+    first = ensure_groups()
+    again = ensure_groups()
+
+    assert {n: g.pk for n, g in first.items()} == {n: g.pk for n, g in again.items()}
+    assert Group.objects.filter(name__in=GROUPS).count() == 2
+
+
+def test_group_members_may_view_and_others_may_not(make_user):
+    assert can_view_dashboard(make_user("a", "Auditors"))
+    assert can_view_dashboard(make_user("f", "Finance staff"))
+    assert not can_view_dashboard(make_user("nobody"))
+    inactive = make_user("gone", "Auditors")
+    inactive.is_active = False
+    assert not can_view_dashboard(inactive)
+    assert PERMISSION == "registers.view_dashboard"
+
+
+def test_library_codes(make_user, koha):
+    assert library_codes(make_user("free", "Auditors")) is None
+    assert library_codes(make_user("mpl", "Auditors", libraries=["MPL"])) == {"MPL"}
+    assert library_codes(make_user("none", "Auditors", libraries=[])) == set()
+
+
+def test_demo_logins_work_and_change_on_every_run(db):
+    lines = create_demo_users()
+    text = "\n".join(lines)
+    logins = dict(re.findall(r"username: (\w+)\s+password: (\S+)", text))
+
+    assert set(logins) == {"finance", "auditor"}
+    for username, password in logins.items():
+        user = authenticate(username=username, password=password)
+        assert user is not None and can_view_dashboard(user) and not user.is_staff
+    assert authenticate(username="auditor", password=logins["auditor"]).groups.get().name == "Auditors"
+
+    again = dict(re.findall(r"username: (\w+)\s+password: (\S+)", "\n".join(create_demo_users())))
+    assert again["auditor"] != logins["auditor"]
+    assert authenticate(username="auditor", password=logins["auditor"]) is None

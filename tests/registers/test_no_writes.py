@@ -1,0 +1,68 @@
+"""Auditors are read-only by construction: no view they can reach accepts a write, except logging
+in and out. Every route of the project is tried, with sample path arguments."""
+import re
+
+import pytest
+from django.db import connection
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from kohapay import kohaschema
+from tests.registers.factories import busy_days
+from tests.registers.conftest import utc
+
+SAMPLES = {"int": "1", "isodate": "2024-05-02", "path": "1", "str": "1", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000001"}
+LOGIN_LOGOUT = {"/accounts/login/", "/accounts/logout/", "/admin/login/", "/admin/logout/"}
+REDIRECTS = {"/": "/registers/"}  # a plain redirect, whatever the method
+
+
+def _route(pattern) -> str:
+    text = str(pattern.pattern)
+    if hasattr(pattern.pattern, "_route"):  # path(): <type:name>
+        return re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "1"), text)
+    text = text.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")  # re_path()
+    return re.sub(r"\(\?P<\w+>[^)]*\)", "1", text)
+
+
+def every_url(patterns=None, prefix="/") -> list[str]:
+    urls = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            urls += every_url(pattern.url_patterns, prefix + _route(pattern))
+        elif isinstance(pattern, URLPattern):
+            urls.append(prefix + _route(pattern))
+    return sorted(set(urls))
+
+
+def row_counts() -> dict[str, int]:
+    tables = kohaschema.koha_tables() + ["auth_user", "auth_group", "kohapay_library_restriction"]
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM `{table}`")
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def test_the_walk_covers_the_dashboard_the_api_and_the_admin():
+    urls = every_url()
+    assert {"/registers/", "/registers/1/", "/registers/1/2024-05-02/",
+            "/api/v1/cash_registers/1/daily_totals"} <= set(urls)
+    assert any(u.startswith("/admin/payments/accountline/") for u in urls)
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_an_auditor_cannot_write_anywhere(koha, auditor_client, method):
+    busy_days(koha, [utc(2024, 5, 2).date()], per_day=2)
+    before = row_counts()
+    accepted = []
+    for url in every_url():
+        if url in LOGIN_LOGOUT:
+            continue
+        response = getattr(auditor_client, method)(url, {"name": "x", "amount": "1.00"},
+                                                   content_type="application/json")
+        location = response.get("Location", "")
+        harmless = response.status_code == 302 and ("login" in location or REDIRECTS.get(url) == location)
+        if response.status_code < 400 and not harmless:
+            accepted.append((url, response.status_code))
+    assert accepted == [], accepted
+    assert row_counts() == before
