@@ -152,6 +152,10 @@ def _statements(s: dict) -> str:
         f"included). The first request of a process made {s['first']['total']} "
         f"({s['first']['in_transaction']} inside the transaction).",
         "",
+        *([f"Over {s['timing']['intakes']} in-process intakes: {s['timing']['request_ms']} ms per "
+           f"intake, of which {s['timing']['sql_ms']} ms waiting on SQL round trips "
+           f"({steady['total']} statements)."] if s.get("timing") else []),
+        "",
         "<details><summary>The statements (T = inside the transaction)</summary>",
         "",
         "```",
