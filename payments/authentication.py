@@ -38,11 +38,15 @@ class ApiClientAuthentication(OAuth2Authentication):
                 )
             return None
         _, token = result
+        # The join also refuses a client whose staff patron Koha has deleted: it could record
+        # nothing (manager_id must be a borrower), so it is treated as inactive.
         client = (
             ApiClient.objects.select_related("staff_patron")
             .filter(application_id=token.application_id, active=True)
             .first()
         )
         if client is None:
-            raise exceptions.AuthenticationFailed("This API client is not active.")
+            raise exceptions.AuthenticationFailed(
+                "This API client is not active (or its staff patron no longer exists in Koha)."
+            )
         return ClientPrincipal(client), token

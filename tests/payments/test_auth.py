@@ -92,3 +92,11 @@ def test_application_without_kohapay_client_gets_no_token(koha):
                                             "client_id": "stray-id",
                                             "client_secret": "stray-secret"})
     assert response.status_code == 401
+
+
+def test_client_whose_staff_patron_was_deleted_is_refused(kiosk, pay):
+    from payments.models import Patron
+
+    Patron.objects.filter(pk=51).delete()
+    response = pay()
+    assert response.status_code == 401 and "staff patron" in response.json()["error"]
