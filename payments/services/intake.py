@@ -75,9 +75,10 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
 
 def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
            external_id: str | None, request_hash: str) -> IntakeResult:
-    now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
     with transaction.atomic(durable=True):
         balance_before = _lock_patron(plan.patron_id)
+        # After the lock, which may have waited: the time the rows are really written.
+        now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
         credit_number = _allocate_credit_number(plan, now)
         debit, credit = _create_lines(plan, now, credit_number)
         _create_offsets(plan, debit, credit)
