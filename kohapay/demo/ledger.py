@@ -138,13 +138,19 @@ def _log(at: Moment, user: int, patron: int, interface: str, pairs: list) -> tup
     return (at.utc, user, "FINES", "CREATE", patron, dumper(pairs), interface, None, None)
 
 
+# Perl's hash order is random, so Koha's `info` texts list their keys in any order (spec §4.4).
+# We lead with the keys that barely vary: `action_logs.info_idx` indexes the first 191 characters,
+# and near-constant prefixes turn its inserts into appends instead of scattering them over an
+# index that outgrows a small buffer pool (a 1 M-line seed ran ~2x slower in spec order).
+
+
 def _debit_info(sale: Sale) -> list:
     # add_debit logs the amount as its caller passed it (the staff form sends "2.50").
     return [
-        ("action", f"create_{sale.debit_type}"), ("borrowernumber", sale.patron),
-        ("amount", f"{sale.amount:.2f}"), ("description", sale.description),
-        ("amountoutstanding", f"{sale.amount:.2f}"), ("debit_type_code", sale.debit_type),
         ("note", ""), ("itemnumber", None), ("manager_id", sale.manager),
+        ("action", f"create_{sale.debit_type}"), ("debit_type_code", sale.debit_type),
+        ("borrowernumber", sale.patron), ("amount", f"{sale.amount:.2f}"),
+        ("amountoutstanding", f"{sale.amount:.2f}"), ("description", sale.description),
     ]
 
 
@@ -156,8 +162,7 @@ def _credit_pairs(kind, patron, amount, description, manager, branchcode) -> lis
     # add_credit negates the amount first, so Perl logs a number: -2.5, not -2.50.
     negated = perl_number(-amount)
     return [
-        ("action", f"create_{kind}"), ("borrowernumber", patron), ("amount", negated),
-        ("description", description), ("amountoutstanding", negated),
-        ("credit_type_code", kind), ("note", ""), ("itemnumber", None),
-        ("manager_id", manager), ("branchcode", branchcode),
+        ("note", ""), ("itemnumber", None), ("manager_id", manager), ("branchcode", branchcode),
+        ("action", f"create_{kind}"), ("credit_type_code", kind), ("borrowernumber", patron),
+        ("amount", negated), ("amountoutstanding", negated), ("description", description),
     ]

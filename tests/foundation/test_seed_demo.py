@@ -1,6 +1,7 @@
 """`manage.py seed_demo` on MariaDB: the world it builds, and history that keeps Koha's invariants
 (spec §3.6, §4.3, §4.4, §8.3) — seeded in New York so that "a day" and opening hours are local.
 """
+import re
 from collections import Counter, defaultdict
 from datetime import timedelta
 from io import StringIO
@@ -127,7 +128,7 @@ def test_payouts_hand_back_a_manual_credit_in_cash(seeded):
         assert credit.date <= payout.date and credit.patron_id == payout.patron_id
 
 
-def test_one_statistics_row_per_payment_and_two_fines_logs_per_charge_and_pay(seeded):
+def test_one_statistics_row_per_payment(seeded):
     payments = {
         (l.patron_id, l.date, l.amount) for l in seeded.values() if l.credit_type_id == "PAYMENT"
     }
@@ -135,15 +136,53 @@ def test_one_statistics_row_per_payment_and_two_fines_logs_per_charge_and_pay(se
     assert Statistic.objects.count() == len(payments) and statistics == payments
     assert set(Statistic.objects.values_list("type", flat=True)) == {"payment"}
 
+
+DUMPER_ITEM = re.compile(r"^ {10}'(\w+)' => (undef|-?\d+|'((?:[^'\\]|\\.)*)'),?$")
+
+
+def parse_dumper(info: str) -> dict:
+    """Koha's `info`: `$VAR1 = {`, one `'key' => value` per line, `};` — back into a dict."""
+    lines = info.split("\n")
+    assert lines[0] == "$VAR1 = {" and lines[-2:] == ["        };", ""]
+    parsed = {}
+    for line in lines[1:-2]:
+        key, raw, quoted = DUMPER_ITEM.match(line).groups()
+        if quoted is not None:
+            parsed[key] = re.sub(r"\\(.)", r"\1", quoted)
+        else:
+            parsed[key] = None if raw == "undef" else raw  # a bare integer
+    return parsed
+
+
+def expected_info(line) -> dict:
+    """What add_debit / add_credit log for a line (spec §4.4); PAYOUT debits are not logged."""
+    if line.debit_type_id:
+        amount = f"{line.amount:.2f}"  # as the caller passed it
+        kind = {"debit_type_code": line.debit_type_id}
+    else:
+        amount = f"{line.amount.normalize():f}"  # Perl's number
+        kind = {"credit_type_code": line.credit_type_id, "branchcode": line.library_id}
+    return {
+        "action": f"create_{line.debit_type_id or line.credit_type_id}",
+        "borrowernumber": str(line.patron_id), "amount": amount, "amountoutstanding": amount,
+        "description": line.description, "note": "", "itemnumber": None,
+        "manager_id": str(line.manager_id), **kind,
+    }
+
+
+def test_two_fines_logs_per_charge_and_pay_in_kohas_dumper_format(seeded):
     logs = list(ActionLog.objects.all())
-    actions = Counter(log.info.split("'action' => '")[1].split("'")[0] for log in logs)
-    kinds = Counter(f"create_{l.credit_type_id or l.debit_type_id}" for l in seeded.values())
-    del kinds["create_PAYOUT"]  # Line::payout writes no log
-    assert actions == kinds
     assert {(log.module, log.action) for log in logs} == {("FINES", "CREATE")}
-    for log in logs:
-        assert log.info.startswith("$VAR1 = {\n          'action' => 'create_")
-        assert log.info.endswith("\n        };\n")
+    logged = Counter(
+        (log.user, log.object, log.interface, tuple(sorted(parse_dumper(log.info).items(), key=str)))
+        for log in logs
+    )
+    expected = Counter(
+        (l.manager_id, l.patron_id, l.interface, tuple(sorted(expected_info(l).items(), key=str)))
+        for l in seeded.values()
+        if l.debit_type_id != "PAYOUT"
+    )
+    assert logged == expected
 
 
 def test_cashups_close_whole_days_with_the_signed_sum_of_their_session(seeded):
