@@ -1,5 +1,5 @@
-"""`manage.py koha_schema check|create` on real MariaDB: the check passes on the project's tables and
-lists every dropped or retyped column precisely; create refuses any database that has a Koha table.
+"""`manage.py koha_schema check|create` on real MariaDB: the check passes on the project's tables
+and lists every dropped or retyped column precisely; create refuses a database with a Koha table.
 
 Damage is done in a scratch database created (and dropped) by the test, reached through a
 connection alias added for the test only.
@@ -35,7 +35,8 @@ def scratch(db):
     )
     # Registered on this thread only (not in settings.DATABASES): Django's test case lets such a
     # dynamically created connection through, and nothing outlives the test.
-    connections[SCRATCH] = type(connections["default"])({**connection.settings_dict, "NAME": name}, SCRATCH)
+    wrapper = type(connections["default"])
+    connections[SCRATCH] = wrapper({**connection.settings_dict, "NAME": name}, SCRATCH)
     try:
         yield SCRATCH
     finally:

@@ -19,7 +19,7 @@ from payments.models import AccountLine, Statistic
 NEW_YORK = ZoneInfo("America/New_York")
 WALL_CLOCKS = [datetime(2026, 1, 15, 9, 30), datetime(2026, 7, 15, 9, 30)]  # EST, then EDT
 
-# transactional_db: the raw connection must see committed rows (conftest empties Koha's tables after).
+# transactional_db: the raw connection must see committed rows (conftest then empties the tables).
 pytestmark = pytest.mark.usefixtures("transactional_db", "new_york")
 
 
@@ -68,7 +68,8 @@ def test_a_date_kohapay_writes_reads_back_as_local_time_in_kohas_session(wall_cl
     )
 
     assert seen_by_koha == wall_clock
-    assert seen_in_utc == wall_clock.replace(tzinfo=NEW_YORK).astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
+    instant = wall_clock.replace(tzinfo=NEW_YORK).astimezone(ZoneInfo("UTC"))
+    assert seen_in_utc == instant.replace(tzinfo=None)
 
 
 @pytest.mark.parametrize("wall_clock", WALL_CLOCKS, ids=["january", "july"])
@@ -76,7 +77,9 @@ def test_a_date_koha_writes_reads_back_as_the_same_instant_in_kohapay(wall_clock
     raw = koha_session(offset_of(wall_clock))
     try:
         cursor = raw.cursor()
-        cursor.execute("INSERT INTO accountlines (date, interface) VALUES (%s, 'intranet')", [wall_clock])
+        cursor.execute(
+            "INSERT INTO accountlines (date, interface) VALUES (%s, 'intranet')", [wall_clock]
+        )
         line_id = cursor.lastrowid
         raw.commit()
     finally:
@@ -96,5 +99,6 @@ def test_statistics_datetime_holds_kohas_wall_clock(wall_clock):
     )
 
     for offset in (offset_of(wall_clock), "+00:00"):  # whatever the session's zone
-        assert raw_select("SELECT datetime FROM statistics WHERE borrowernumber = %s", [42], offset) == wall_clock
+        stored = raw_select("SELECT datetime FROM statistics WHERE borrowernumber = 42", [], offset)
+        assert stored == wall_clock
     assert Statistic.objects.get(borrowernumber=42).datetime == wall_clock.replace(tzinfo=NEW_YORK)
