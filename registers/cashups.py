@@ -21,6 +21,7 @@ from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, Whe
 from payments.models import AccountLine, AccountOffset, Patron
 from registers.bucketing import first_true
 from registers.models import CashRegisterAction
+from registers.recency import Recency
 from registers.selectors import CASHUP, ZERO, DayRange, TypeTotal, offsets_paid_by_credits
 
 
@@ -59,10 +60,12 @@ class CashupWindows:
     def boundaries(self) -> list[datetime]:
         return ([self.prior] if self.prior else []) + list(self.stamps)
 
-    def within(self, field: str) -> Q:
-        """Lines that belong to at least one window."""
-        q = Q(**{f"{field}__lte": self.stamps[-1]})
-        return q & Q(**{f"{field}__gte": self.prior}) if self.prior else q
+    def within(self, recency: Recency, prefix: str = "") -> Q:
+        """Lines (reached through ``prefix``) that belong to at least one window."""
+        q = Q(**{f"{prefix}date__lte": self.stamps[-1]})
+        if self.prior is None:  # the register's first cashup: everything before it
+            return q
+        return q & Q(**{f"{prefix}date__gte": self.prior}) & recency.since(self.prior, prefix)
 
     def slot(self, field: str):
         """Slot 2j: strictly between boundary j−1 and boundary j; slot 2j+1: exactly at j."""
@@ -82,8 +85,8 @@ class CashupWindows:
         return self.boundaries[j - 1] if j else None
 
 
-def cashup_history(register_id: int, days: DayRange,
-                   payment_types: dict[str, str]) -> list[CashupSummary]:
+def cashup_history(register_id: int, days: DayRange, payment_types: dict[str, str],
+                   *, recency: Recency | None = None) -> list[CashupSummary]:
     """Cashups of the register made during ``days``, newest first, each with its summary.
     ``payment_types`` is ``selectors.payment_type_labels()`` (code → label, ordered by label)."""
     cashups = list(
@@ -100,9 +103,12 @@ def cashup_history(register_id: int, days: DayRange,
         .order_by("-timestamp", "-id").values_list("timestamp", flat=True).first()
     )
     windows = CashupWindows(prior, tuple(sorted({c.timestamp for c in cashups})))
-    lines = _line_rows(register_id, windows)
-    income = _grouped_rows(_income_offsets(register_id), windows, "credit__date", "debit__debit_type")
-    payout = _grouped_rows(_payout_offsets(register_id), windows, "debit__date", "credit__credit_type")
+    recency = recency or Recency.current()
+    lines = _line_rows(register_id, windows, recency)
+    income = _grouped_rows(_income_offsets(register_id), windows, recency, "credit__",
+                           "debit__debit_type")
+    payout = _grouped_rows(_payout_offsets(register_id), windows, recency, "debit__",
+                           "credit__credit_type")
     return [_summary(c, windows, lines, income, payout, payment_types) for c in cashups]
 
 
@@ -114,9 +120,9 @@ KOHA_PAYOUT = Case(When(credit_type__isnull=True, then=Value(1)), default=Value(
                    output_field=IntegerField())
 
 
-def _line_rows(register_id: int, windows: CashupWindows) -> list[dict]:
+def _line_rows(register_id: int, windows: CashupWindows, recency: Recency) -> list[dict]:
     return list(
-        AccountLine.objects.filter(register_id=register_id).filter(windows.within("date"))
+        AccountLine.objects.filter(register_id=register_id).filter(windows.within(recency))
         .order_by().annotate(slot=windows.slot("date"), income=KOHA_INCOME, payout=KOHA_PAYOUT)
         .values("slot", "income", "payout", "payment_type").annotate(total=Sum("amount"))
     )
@@ -133,10 +139,11 @@ def _payout_offsets(register_id: int) -> QuerySet:
     ).order_by()
 
 
-def _grouped_rows(offsets: QuerySet, windows: CashupWindows, date_field: str,
+def _grouped_rows(offsets: QuerySet, windows: CashupWindows, recency: Recency, prefix: str,
                   type_field: str) -> list[dict]:
     return list(
-        offsets.filter(windows.within(date_field)).annotate(slot=windows.slot(date_field))
+        offsets.filter(windows.within(recency, prefix))
+        .annotate(slot=windows.slot(f"{prefix}date"))
         .values("slot", code=F(f"{type_field}_id"), description=F(f"{type_field}__description"))
         .annotate(total=Sum("amount"))
     )

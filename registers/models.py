@@ -90,3 +90,25 @@ class LibraryRestriction(models.Model):
 
     def __str__(self):
         return f"library restriction of {self.user}"
+
+
+class LedgerScan(models.Model):
+    """How far kohapay has looked for lines dated ahead of their last write (one row, id 1).
+    See ``registers.recency``: every line written before ``scanned_to`` (less an overlap) has
+    been examined, and those dated ahead are in ``DatedAheadLine``."""
+
+    scanned_to = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "kohapay_ledger_scan"
+
+
+class DatedAheadLine(models.Model):
+    """An ``accountlines`` row whose ``date`` lies more than ``recency.SLACK`` after its
+    ``timestamp`` (e.g. a credit given a future date through Koha's REST API). No foreign key:
+    Koha stays free to delete the line; a stale id only costs a lookup."""
+
+    accountlines_id = models.IntegerField(primary_key=True)
+
+    class Meta:
+        db_table = "kohapay_dated_ahead_line"

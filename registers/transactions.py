@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from payments.models import AccountLine, AccountOffset, Intake, Patron
+from registers.recency import Recency
 from registers.selectors import ZERO, DayRange, local_time, register_lines
 
 
@@ -46,9 +47,11 @@ class DayLine:
     intake_id: int | None
 
 
-def day_lines(register_id: int, day: date, payment_type: str | None = None) -> list[DayLine]:
+def day_lines(register_id: int, day: date, payment_type: str | None = None,
+              *, recency: Recency | None = None) -> list[DayLine]:
+    recency = recency or Recency.current()
     lines = list(
-        register_lines([register_id], payment_type).filter(DayRange.single(day).contains())
+        register_lines([register_id], payment_type).filter(DayRange.single(day).lines(recency))
         .select_related("patron", "manager", "credit_type", "debit_type")
         .order_by("date", "accountlines_id")
     )

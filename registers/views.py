@@ -15,6 +15,7 @@ from registers.cashups import cashup_history
 from registers.charts import daily_net_chart, share_bars
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
 from registers.models import CashRegister
+from registers.recency import Recency
 from registers.selectors import (
     ZERO,
     DayRange,
@@ -58,7 +59,7 @@ def overview_page(request):
     registers = list(dashboard_registers(
         library_codes=scope, include_archived=f["archived"], library=f["library"] or None,
     ))
-    figures = overview(registers, f["days"], f["payment_type"] or None)
+    figures = overview(registers, f["days"], f["payment_type"] or None, recency=Recency.current())
     table = overview_table(figures, labels, f["days"])
     if f["format"] == "csv":
         return exports.overview_csv(table, f["library"] or None)
@@ -83,11 +84,12 @@ def register_page(request, register_id: int):
     if not form.is_valid():
         return _invalid(request, "registers/register.html", context)
     days, payment_type = form.cleaned_data["days"], form.cleaned_data["payment_type"] or None
-    daily = daily_totals(register.id, days, payment_type)
+    recency = Recency.current()
+    daily = daily_totals(register.id, days, payment_type, recency=recency)
     table = register_table(daily, labels, days)
     if form.cleaned_data["format"] == "csv":
         return exports.register_csv(register, table)
-    by_debit_type = income_by_debit_type(register.id, days, payment_type)
+    by_debit_type = income_by_debit_type(register.id, days, payment_type, recency=recency)
     return render(request, "registers/register.html", {
         **context, "table": table, "days": days, "chart": daily_net_chart(daily),
         "by_debit_type": by_debit_type,
@@ -95,7 +97,7 @@ def register_page(request, register_id: int):
             [(c.label, a) for c, a in zip(table.columns, table.total.by_type) if a]
         ),
         "not_applied": table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
-        "cashups": cashup_history(register.id, days, labels),
+        "cashups": cashup_history(register.id, days, labels, recency=recency),
     })
 
 
@@ -112,9 +114,10 @@ def day_page(request, register_id: int, day: date):
     if not form.is_valid():
         return _invalid(request, "registers/day.html", context)
     payment_type = form.cleaned_data["payment_type"] or None
-    days = DayRange.single(day)
-    (totals,) = daily_totals(register.id, days, payment_type)
-    table = day_table(day_lines(register.id, day, payment_type), totals.totals, labels)
+    days, recency = DayRange.single(day), Recency.current()
+    (totals,) = daily_totals(register.id, days, payment_type, recency=recency)
+    lines = day_lines(register.id, day, payment_type, recency=recency)
+    table = day_table(lines, totals.totals, labels)
     if form.cleaned_data["format"] == "csv":
         return exports.day_csv(register, days, table)
     return render(request, "registers/day.html", {**context, "table": table, "days": days})
