@@ -6,6 +6,7 @@ errors (``payments.exceptions.PaymentError``) carry their own ``status_code``/``
 A database outage is a 503 with ``Retry-After``; anything else unknown stays a logged 500.
 """
 import logging
+import math
 
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError
@@ -85,7 +86,7 @@ def koha_exception_handler(exc, context):
         )
         headers = {}
         if getattr(exc, "wait", None) is not None:
-            headers["Retry-After"] = str(int(exc.wait))
+            headers["Retry-After"] = str(max(1, math.ceil(exc.wait)))  # whole seconds, ≥ 1
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
         return Response(

@@ -58,8 +58,14 @@ SECURE_SSL_REDIRECT = HTTPS and env_bool("KOHAPAY_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("KOHAPAY_HSTS_SECONDS", 31536000 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("KOHAPAY_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("KOHAPAY_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe /healthz over plain HTTP on the private side: never redirect it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# Largest request body accepted (API bodies are a few hundred bytes); larger API bodies get a
+# Koha-shaped 413 (kohapay.api_errors).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KOHAPAY_MAX_BODY_BYTES", 64 * 1024))
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- applications ------------------------------------------------------------------------------
@@ -81,6 +87,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kohapay.api_errors.ApiErrorMiddleware",  # /api/: 413, 5xx in Koha's shape
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -125,6 +132,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     }
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 
+# Shared state lives in the database, never in a process: the throttles' counters are in this
+# cache table (created by migration kohapay 0001), so every gunicorn worker and host sees one count.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "kohapay_cache",
+        # Counters of every client and address fit; expired ones are culled beyond this.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+}
+
 # --- time --------------------------------------------------------------------------------------
 # Koha's zone: what a "day" is on the dashboard, and how Koha reads the instants we write.
 KOHA_TIME_ZONE = os.environ.get("KOHA_TIME_ZONE", "UTC")
@@ -143,6 +161,11 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "kohapay.exception_handlers.koha_exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": None,
+    # Per-client (else per-user, else per-IP) rate limit on every API view (payments.throttling);
+    # the token endpoint has its own, per client_id and per IP.
+    "DEFAULT_THROTTLE_CLASSES": ["payments.throttling.ApiRateThrottle"],
+    # X-Forwarded-For is trusted for the client's IP only behind the proxy that sets it.
+    "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "kohapay API",
@@ -202,12 +225,23 @@ TEMPLATES = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "formatters": {
+        # Plain lines, except the logger kohapay.intake: one JSON object per line, one line per
+        # intake (payments.intake_log), for log shippers.
+        "plain": {
+            "()": "payments.intake_log.IntakeJsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("KOHAPAY_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "kohapay.intake": {"level": "INFO"}},
 }
 
 # --- kohapay's own rules -----------------------------------------------------------------------
 KOHAPAY_MAX_AMOUNT = Decimal(os.environ.get("KOHAPAY_MAX_AMOUNT", "10000"))
 KOHAPAY_IDEMPOTENCY_DAYS = int(os.environ.get("KOHAPAY_IDEMPOTENCY_DAYS", 30))
+# Rate limits (DRF rate strings: "<n>/<sec|min|hour|day>"): API calls per client, and token
+# requests per client_id and per IP (a brake on guessing secrets).
+KOHAPAY_API_RATE = os.environ.get("KOHAPAY_API_RATE", "600/min")
+KOHAPAY_TOKEN_RATE = os.environ.get("KOHAPAY_TOKEN_RATE", "30/min")

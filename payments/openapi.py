@@ -100,7 +100,8 @@ REPLAYED = OpenApiParameter(
 LOCATION = OpenApiParameter("Location", OpenApiTypes.STR, OpenApiParameter.HEADER, response=[201],
                             description="/api/v1/patrons/{patron_id}/account/payments/{payment_id}")
 RETRY_AFTER = OpenApiParameter("Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER,
-                               response=[409, 503], description="Seconds to wait before retrying.")
+                               response=[409, 429, 503],
+                               description="Seconds to wait before retrying.")
 
 # --- examples ----------------------------------------------------------------------------------
 REQUEST_EXAMPLE = OpenApiExample(
@@ -169,6 +170,8 @@ def error_response(description: str, serializer=KohaErrorSerializer) -> OpenApiR
 
 COMMON_ERRORS = {
     401: error_response("No, malformed, expired or revoked token, or inactive client."),
+    429: error_response("Too many requests from this client (KOHAPAY_API_RATE); retry after "
+                        "Retry-After seconds. Nothing was recorded."),
     500: error_response("A bug: kohapay refused to commit a ledger that failed its checks."),
     503: error_response("The database is unavailable; nothing was recorded. Retry later."),
 }

@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 from payments import exceptions as err
 from payments import openapi as docs
 from payments import selectors
+from payments.intake_log import IntakeLogMixin
 from payments.oauth import KohaTokenView
 from payments.responses import PaymentIntakeResultSerializer
 from payments.serializers import (
@@ -18,6 +19,7 @@ from payments.serializers import (
 )
 from payments.services.idempotency import request_hash, validate_idempotency_key
 from payments.services.intake import record_payment
+from payments.throttling import TokenClientThrottle, TokenIPThrottle
 
 TAGS = ["payments"]
 
@@ -35,7 +37,7 @@ def payment_location(patron_id: int, payment_id: int) -> str:
     return reverse("payments:payment", kwargs={"patron_id": patron_id, "payment_id": payment_id})
 
 
-class PatronPaymentsView(APIView):
+class PatronPaymentsView(IntakeLogMixin, APIView):
     """``/patrons/{patron_id}/account/payments``: record a payment, or find the client's own."""
 
     @extend_schema(
@@ -56,6 +58,7 @@ class PatronPaymentsView(APIView):
             404: docs.error_response("No such patron."),
             409: OpenApiResponse(docs.DuplicateExternalIdErrorSerializer, description="The "
                                  "external_id was already used (its payment_id is given)."),
+            413: docs.error_response("The body is larger than KOHAPAY_MAX_BODY_BYTES."),
             415: docs.error_response("The body is not application/json."),
             422: docs.error_response("The Idempotency-Key was used for a different request."),
             **docs.COMMON_ERRORS,
@@ -136,6 +139,7 @@ class TokenView(APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     parser_classes = [FormParser]
+    throttle_classes = [TokenClientThrottle, TokenIPThrottle]  # a brake on guessing secrets
 
     @extend_schema(
         operation_id="getToken", tags=["authentication"], auth=[],
@@ -143,7 +147,10 @@ class TokenView(APIView):
         request={"application/x-www-form-urlencoded": docs.TokenRequestSerializer},
         responses={200: docs.TokenResponseSerializer,
                    400: docs.error_response("Malformed request or unsupported grant type."),
-                   401: docs.error_response("Unknown client, wrong secret or inactive client.")},
+                   401: docs.error_response("Unknown client, wrong secret or inactive client."),
+                   429: docs.error_response("Too many token requests for this client_id or from "
+                                            "this address (KOHAPAY_TOKEN_RATE); see "
+                                            "Retry-After.")},
         examples=[
             OpenApiExample(
                 "Token", response_only=True, status_codes=["200"],

@@ -87,7 +87,8 @@ def statements_in_transaction(pay_call):
     inside = []
 
     def record(execute, sql, params, many, context):
-        if connection.in_atomic_block:
+        # The rate limiter's counter (kohapay_cache) commits in its own, earlier transaction.
+        if connection.in_atomic_block and "kohapay_cache" not in sql:
             inside.append(sql)
         return execute(sql, params, many, context)
 
@@ -148,4 +149,4 @@ def test_server_side_statement_count(kiosk, pay):
     pay()
     total = questions() - start - 1  # minus the SHOW itself
     print(f"\nstatements per intake request, server-side: {total}")
-    assert total <= 30
+    assert total <= 36  # incl. the rate limiter's read and write of its counter (~7)
