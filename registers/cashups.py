@@ -86,13 +86,15 @@ class CashupWindows:
 
 
 def cashup_history(register_id: int, days: DayRange, payment_types: dict[str, str],
-                   *, recency: Recency | None = None) -> list[CashupSummary]:
-    """Cashups of the register made during ``days``, newest first, each with its summary.
-    ``payment_types`` is ``selectors.payment_type_labels()`` (code → label, ordered by label)."""
+                   *, limit: int | None = None,
+                   recency: Recency | None = None) -> list[CashupSummary]:
+    """Cashups of the register made during ``days``, newest first (at most ``limit``), each
+    with its summary. ``payment_types`` is ``selectors.payment_type_labels()`` (code → label,
+    ordered by label). The limit bounds the lines read: they start at the oldest cashup shown."""
     cashups = list(
         CashRegisterAction.objects.filter(register_id=register_id, code=CASHUP)
         .filter(days.contains("timestamp")).select_related("manager")
-        .order_by("-timestamp", "-id")
+        .order_by("-timestamp", "-id")[:limit]
     )
     if not cashups:
         return []

@@ -31,6 +31,9 @@ from registers.tables import day_table, overview_table, register_table
 from registers.transactions import day_lines
 
 
+CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
+
+
 def _invalid(request, template: str, context: dict):
     """The page with the filter errors and nothing else: 400, nothing guessed."""
     return render(request, template, {**context, "invalid": True}, status=400)
@@ -97,7 +100,8 @@ def register_page(request, register_id: int):
             [(c.label, a) for c, a in zip(table.columns, table.total.by_type) if a]
         ),
         "not_applied": table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
-        "cashups": cashup_history(register.id, days, labels, recency=recency),
+        "cashups": cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN, recency=recency),
+        "cashups_shown": CASHUPS_SHOWN,
     })
 
 

@@ -118,3 +118,15 @@ def test_several_cashups_at_the_same_instant_share_their_window(koha):
     assert [s.total for s in summaries] == [D("2.00"), D("2.00")]
     assert summaries[0].cashup_id > summaries[1].cashup_id
     assert summaries[0].to_date == at
+
+
+def test_a_limit_keeps_the_newest_cashups_with_their_own_windows(koha):
+    for hour in (9, 11, 13, 15):
+        pay(koha, utc(2024, 5, 2, hour - 1), f"{hour}.00")
+        cashup(register=koha.register, at=utc(2024, 5, 2, hour), manager=koha.staff)
+
+    newest_two = cashup_history(koha.register.id, MAY_2, payment_type_labels(), limit=2)
+
+    assert [s.to_date.hour for s in newest_two] == [15, 13]
+    assert [s.total for s in newest_two] == [D("15.00"), D("13.00")]
+    assert newest_two[1].from_date == utc(2024, 5, 2, 11)

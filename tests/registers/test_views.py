@@ -262,3 +262,14 @@ def test_new_york_days_on_the_pages(koha, finance_client, new_york):
 
     assert [row["time"] for row in exported] == ["2024-05-02T23:30:00-04:00"]
     assert "23:30:00" in html
+
+
+def test_refusals_are_styled_pages(koha, client, make_user, settings):
+    settings.DEBUG = False
+    client.force_login(make_user("visitor"))
+    refused = client.get("/registers/")
+    client.force_login(make_user("fred", "Finance staff"))
+    missing = client.get("/registers/999/")
+
+    assert refused.status_code == 403 and b"Finance staff and Auditors" in refused.content
+    assert missing.status_code == 404 and b"Back to the cash registers" in missing.content
