@@ -17,14 +17,13 @@ from rest_framework.views import APIView
 from registers.access import can_view_dashboard, library_codes
 from registers.formatting import plain_amount
 from registers.forms import REGISTER_DEFAULT_DAYS
+from registers.lookups import dashboard_registers, payment_type_labels
 from registers.selectors import (
     MAX_DAYS,
     DayRange,
     daily_totals,
-    dashboard_registers,
     koha_zone,
     local_today,
-    payment_type_labels,
     sum_totals,
 )
 
@@ -117,7 +116,9 @@ class DailyTotalsQuerySerializer(serializers.Serializer):
 
 
 class PaymentTypeTotalSerializer(serializers.Serializer):
-    payment_type = serializers.CharField(allow_null=True, help_text="PAYMENT_TYPE code; null for lines without one")
+    payment_type = serializers.CharField(
+        allow_null=True, help_text="PAYMENT_TYPE code; null for lines without one"
+    )
     label = serializers.CharField()
     total = MoneyField(help_text="Money in with this payment type (payouts count negative)")
 

@@ -89,7 +89,7 @@ def cashup_history(register_id: int, days: DayRange, payment_types: dict[str, st
                    *, limit: int | None = None,
                    recency: Recency | None = None) -> list[CashupSummary]:
     """Cashups of the register made during ``days``, newest first (at most ``limit``), each
-    with its summary. ``payment_types`` is ``selectors.payment_type_labels()`` (code → label,
+    with its summary. ``payment_types`` is ``lookups.payment_type_labels()`` (code → label,
     ordered by label). The limit bounds the lines read: they start at the oldest cashup shown."""
     cashups = list(
         CashRegisterAction.objects.filter(register_id=register_id, code=CASHUP)
@@ -169,7 +169,9 @@ def _summary(cashup, windows: CashupWindows, lines, income, payout,
         payout_grouped=_type_totals(row for row in payout if row["slot"] in slots),
         payout_total=abs(payout_sum),
         total=-(income_sum + payout_sum),
-        total_grouped=tuple((label, by_type.get(code, ZERO)) for code, label in payment_types.items()),
+        total_grouped=tuple(
+            (label, by_type.get(code, ZERO)) for code, label in payment_types.items()
+        ),
     )
 
 

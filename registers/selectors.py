@@ -35,9 +35,9 @@ from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from payments.models import AccountLine, AccountOffset, AuthorisedValue
+from payments.models import AccountLine, AccountOffset
 from registers.bucketing import first_true
-from registers.models import CashRegister, CashRegisterAction, Library
+from registers.models import CashRegister, CashRegisterAction
 from registers.recency import Recency
 
 ZERO = Decimal("0")
@@ -187,42 +187,12 @@ def fold_rows(rows: Iterable[dict], total_key: str = "total", count_key: str = "
     return Totals(income, payouts, count, _sorted_types(by_type))
 
 
-def dashboard_registers(*, library_codes: set[str] | None, include_archived: bool = False,
-                        library: str | None = None) -> QuerySet:
-    """Registers to show, by library name then register name. ``library_codes`` are the libraries
-    the user may see (None: all); ``library`` narrows to one of them."""
-    registers = CashRegister.objects.select_related("library").order_by(
-        "library__branchname", "library_id", "name", "id"
-    )
-    if library_codes is not None:
-        registers = registers.filter(library_id__in=library_codes)
-    if library:
-        registers = registers.filter(library_id=library)
-    if not include_archived:
-        registers = registers.filter(archived=False)
-    return registers
-
-
 def register_lines(register_ids: Sequence[int], payment_type: str | None = None) -> QuerySet:
     """The lines journaled to these registers (optionally of one payment type)."""
     lines = AccountLine.objects.filter(register_id__in=register_ids).order_by()
     if payment_type:
         lines = lines.filter(payment_type=payment_type)
     return lines
-
-
-def payment_type_labels() -> dict[str, str]:
-    """PAYMENT_TYPE authorised values, code → staff label, ordered by label as Koha does."""
-    values = AuthorisedValue.objects.filter(category="PAYMENT_TYPE").order_by("lib", "id")
-    return {v.authorised_value: v.lib or v.authorised_value for v in values}
-
-
-def payment_type_columns(labels: dict[str, str], *totals: Totals) -> list[str | None]:
-    """Columns for a table: every authorised value, then any other code found in the figures
-    (unknown codes, then None for lines without a payment type)."""
-    found = {code for t in totals for code, _ in t.by_payment_type}
-    extra = sorted(c for c in found if c is not None and c not in labels)
-    return [*labels, *extra] + ([None] if None in found else [])
 
 
 # --- since the last cashup (spec §8.2) --------------------------------------------------------
@@ -291,15 +261,17 @@ def overview(registers: Sequence[CashRegister], days: DayRange, payment_type: st
     per_register = defaultdict(list)
     for row in rows:
         per_register[row["register_id"]].append(row)
-    return [
-        RegisterFigures(
-            register=r,
-            period=fold_rows(per_register[r.id]),
-            since_cashup=fold_rows(per_register[r.id], "since_total", "since_n"),
-            last_cashup=last.get(r.id),
-        )
-        for r in registers
-    ]
+    return [_register_figures(r, per_register[r.id], last.get(r.id)) for r in registers]
+
+
+def _register_figures(register: CashRegister, rows: list[dict],
+                      last_cashup: datetime | None) -> RegisterFigures:
+    return RegisterFigures(
+        register=register,
+        period=fold_rows(rows),
+        since_cashup=fold_rows(rows, "since_total", "since_n"),
+        last_cashup=last_cashup,
+    )
 
 
 @dataclass(frozen=True)
@@ -364,10 +336,3 @@ def income_by_debit_type(register_id: int, days: DayRange, payment_type: str | N
         for row in rows
     ]
 
-
-def dashboard_libraries(library_codes: set[str] | None) -> list[tuple[str, str]]:
-    """(branchcode, name) of the libraries that have registers the user may see."""
-    libraries = Library.objects.filter(cash_registers__isnull=False).distinct()
-    if library_codes is not None:
-        libraries = libraries.filter(branchcode__in=library_codes)
-    return [(lib.branchcode, lib.branchname) for lib in libraries.order_by("branchname", "pk")]

@@ -7,15 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from registers.lookups import payment_type_columns
 from registers.models import CashRegister, Library
-from registers.selectors import (
-    DayRange,
-    DayTotals,
-    RegisterFigures,
-    Totals,
-    payment_type_columns,
-    sum_totals,
-)
+from registers.selectors import DayRange, DayTotals, RegisterFigures, Totals, sum_totals
 from registers.transactions import DayLine
 
 NO_PAYMENT_TYPE = "No payment type"

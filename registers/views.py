@@ -15,17 +15,15 @@ from registers.cashups import cashup_history
 from registers.charts import daily_net_chart, share_bars
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
 from registers.models import CashRegister
+from registers.lookups import dashboard_libraries, dashboard_registers, payment_type_labels
 from registers.recency import Recency
 from registers.selectors import (
     ZERO,
     DayRange,
     daily_totals,
-    dashboard_libraries,
-    dashboard_registers,
     income_by_debit_type,
     local_today,
     overview,
-    payment_type_labels,
 )
 from registers.tables import day_table, overview_table, register_table
 from registers.transactions import day_lines
@@ -55,7 +53,7 @@ def overview_page(request):
     labels = payment_type_labels()
     form = OverviewFilterForm(request.GET, payment_types=labels,
                               libraries=dashboard_libraries(scope))
-    context = {"form": form, "labels": labels, "today": local_today()}  # today: no "next day" after it
+    context = {"form": form, "labels": labels, "today": local_today()}  # no "next day" after it
     if not form.is_valid():
         return _invalid(request, "registers/overview.html", context)
     f = form.cleaned_data
@@ -75,7 +73,8 @@ def _day_steps(days: DayRange) -> dict:
     """Previous/next day links of a one-day overview."""
     if days.first != days.last:
         return {}
-    return {"previous_day": days.first - timedelta(days=1), "next_day": days.first + timedelta(days=1)}
+    one_day = timedelta(days=1)
+    return {"previous_day": days.first - one_day, "next_day": days.first + one_day}
 
 
 @dashboard_page
@@ -100,7 +99,8 @@ def register_page(request, register_id: int):
             [(c.label, a) for c, a in zip(table.columns, table.total.by_type) if a]
         ),
         "not_applied": table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
-        "cashups": cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN, recency=recency),
+        "cashups": cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN,
+                                  recency=recency),
         "cashups_shown": CASHUPS_SHOWN,
     })
 

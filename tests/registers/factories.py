@@ -54,7 +54,8 @@ def charge_and_pay(*, register, at, amount, patron, manager, debit_type="PRINT",
 
 def pos_sale(*, register, at, items, manager, payment_type="CASH") -> Paid:
     """Koha::Charges::Sales::purchase: anonymous debits without register, one PURCHASE credit
-    with it (spec §7.2). ``items``: [(debit type, amount)]; returns the last debit and the credit."""
+    with it (spec §7.2). ``items``: [(debit type, amount)]; returns the last debit and the
+    credit."""
     debits = []
     for code, amount in items:
         debit = AccountLineFactory(

@@ -47,7 +47,8 @@ def test_demo_logins_work_and_change_on_every_run(db):
     for username, password in logins.items():
         user = authenticate(username=username, password=password)
         assert user is not None and can_view_dashboard(user) and not user.is_staff
-    assert authenticate(username="auditor", password=logins["auditor"]).groups.get().name == "Auditors"
+    auditor = authenticate(username="auditor", password=logins["auditor"])
+    assert auditor.groups.get().name == "Auditors"
 
     again = dict(re.findall(r"username: (\w+)\s+password: (\S+)", "\n".join(create_demo_users())))
     assert again["auditor"] != logins["auditor"]

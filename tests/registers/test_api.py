@@ -30,8 +30,9 @@ def test_daily_totals_with_http_basic(koha, client, auditor):
     body = response.json(parse_float=Decimal)
     assert (body["cash_register_id"], body["library_id"], body["time_zone"]) == (1, "CPL", "UTC")
     assert [d["date"] for d in body["days"]] == ["2024-04-30", "2024-05-01", "2024-05-02"]
-    assert body["days"][0] == {"date": "2024-04-30", "income": Decimal("0.00"), "payouts": Decimal("0.00"),
-                               "net": Decimal("0.00"), "count": 0, "by_payment_type": []}
+    zero = Decimal("0.00")
+    assert body["days"][0] == {"date": "2024-04-30", "income": zero, "payouts": zero,
+                               "net": zero, "count": 0, "by_payment_type": []}
     with connection.cursor() as cursor:
         cursor.execute("SELECT -SUM(amount), COUNT(*) FROM accountlines WHERE register_id = 1"
                        " AND date >= %s AND date < %s", [days.start, days.end])

@@ -47,7 +47,8 @@ def browser_page():
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+        context = browser.new_context(viewport={"width": 1366, "height": 900},
+                                      accept_downloads=True)
         yield context.new_page()
         context.close()
         browser.close()

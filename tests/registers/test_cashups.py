@@ -3,7 +3,8 @@ from datetime import date
 from decimal import Decimal
 
 from registers.cashups import cashup_history
-from registers.selectors import DayRange, payment_type_labels
+from registers.lookups import payment_type_labels
+from registers.selectors import DayRange
 from tests.registers.conftest import utc
 from tests.registers.factories import cashup, charge_and_pay, payout, pos_sale
 

@@ -10,7 +10,8 @@ from kohapay import kohaschema
 from tests.registers.factories import busy_days
 from tests.registers.conftest import utc
 
-SAMPLES = {"int": "1", "isodate": "2024-05-02", "path": "1", "str": "1", "slug": "x", "uuid": "00000000-0000-0000-0000-000000000001"}
+SAMPLES = {"int": "1", "isodate": "2024-05-02", "path": "1", "str": "1", "slug": "x",
+           "uuid": "00000000-0000-0000-0000-000000000001"}
 LOGIN_LOGOUT = {"/accounts/login/", "/accounts/logout/", "/admin/login/", "/admin/logout/"}
 REDIRECTS = {"/": "/registers/"}  # a plain redirect, whatever the method
 
@@ -61,7 +62,8 @@ def test_an_auditor_cannot_write_anywhere(koha, auditor_client, method):
         response = getattr(auditor_client, method)(url, {"name": "x", "amount": "1.00"},
                                                    content_type="application/json")
         location = response.get("Location", "")
-        harmless = response.status_code == 302 and ("login" in location or REDIRECTS.get(url) == location)
+        harmless = response.status_code == 302 and (
+            "login" in location or REDIRECTS.get(url) == location)
         if response.status_code < 400 and not harmless:
             accepted.append((url, response.status_code))
     assert accepted == [], accepted

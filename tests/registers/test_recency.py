@@ -36,7 +36,8 @@ def test_a_credit_dated_ahead_on_purpose_is_still_counted_on_its_day(koha):
     (totals,) = daily_totals(koha.register.id, day, recency=recency)
     assert (totals.totals.income, totals.totals.count) == (Decimal("7.00"), 1)
     assert [line.line_id for line in day_lines(koha.register.id, day.first)] == [ahead.credit.pk]
-    assert set(DatedAheadLine.objects.values_list("accountlines_id", flat=True)) >= {ahead.credit.pk}
+    recorded = set(DatedAheadLine.objects.values_list("accountlines_id", flat=True))
+    assert ahead.credit.pk in recorded
 
 
 def test_a_writer_clock_a_little_ahead_is_absorbed_by_the_slack(koha):

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from registers import selectors
+from registers import lookups, selectors
 from registers.selectors import DayRange, daily_totals, overview
 from tests.factories import CashRegisterFactory, PaymentTypeFactory
 from tests.registers.conftest import utc
@@ -109,8 +109,8 @@ def test_archived_registers_are_listed_only_when_asked(koha):
     archived = CashRegisterFactory(name="Old till", library=koha.cpl, archived=True)
     pay(koha, utc(2024, 5, 2, 10), "4.00", register=archived)
 
-    default = selectors.dashboard_registers(library_codes=None)
-    everything = selectors.dashboard_registers(library_codes=None, include_archived=True)
+    default = lookups.dashboard_registers(library_codes=None)
+    everything = lookups.dashboard_registers(library_codes=None, include_archived=True)
 
     assert archived not in default
     assert archived in everything
@@ -119,9 +119,9 @@ def test_archived_registers_are_listed_only_when_asked(koha):
 
 
 def test_dashboard_registers_honour_a_library_restriction(koha):
-    assert list(selectors.dashboard_registers(library_codes={"MPL"})) == [koha.other_register]
-    assert list(selectors.dashboard_registers(library_codes=set())) == []
-    assert list(selectors.dashboard_registers(library_codes=None, library="CPL")) == [koha.register]
+    assert list(lookups.dashboard_registers(library_codes={"MPL"})) == [koha.other_register]
+    assert list(lookups.dashboard_registers(library_codes=set())) == []
+    assert list(lookups.dashboard_registers(library_codes=None, library="CPL")) == [koha.register]
 
 
 def test_since_last_cashup_is_strictly_after_the_last_cashup(koha):

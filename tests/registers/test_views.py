@@ -39,7 +39,10 @@ def sql_net(register_ids, days: DayRange) -> tuple[Decimal, int]:
 # --- access -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url", PAGES + [p + ("&" if "?" in p else "?") + "format=csv" for p in PAGES])
+CSV_PAGES = [p + ("&" if "?" in p else "?") + "format=csv" for p in PAGES]
+
+
+@pytest.mark.parametrize("url", PAGES + CSV_PAGES)
 def test_anonymous_users_are_sent_to_the_login_page(koha, client, url):
     response = client.get(url)
 
@@ -70,7 +73,8 @@ def test_dashboard_pages_refuse_writes(koha, auditor_client, url):
 def test_login_page_and_logout(koha, client, auditor):
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and b"kohapay" in page.content
-    response = client.post("/accounts/login/", {"username": "audrey", "password": "pw-for-tests-only"})
+    response = client.post("/accounts/login/",
+                           {"username": "audrey", "password": "pw-for-tests-only"})
     assert response.status_code == 302 and response["Location"] == "/registers/"
     assert client.get("/registers/").status_code == 200
     assert client.post("/accounts/logout/").status_code == 302
@@ -117,12 +121,15 @@ def test_overview_groups_registers_by_library_with_subtotals_and_a_total(koha, f
     rows = table_rows(response.content.decode(), "overview-table")
     libraries = [r["cells"][0] for r in rows if r["attrs"].get("class") == "library"]
     assert libraries == ["Centerville (CPL)", "Midway (MPL)"]
-    subtotals = {r["attrs"]["data-library"]: r["cells"] for r in rows if "data-library" in r["attrs"]}
-    registers = {r["attrs"]["data-register"]: r["cells"] for r in rows if "data-register" in r["attrs"]}
+    def by(attr):
+        return {r["attrs"][attr]: r["cells"] for r in rows if attr in r["attrs"]}
+
+    subtotals, registers = by("data-library"), by("data-register")
     cpl_net = amount(registers[str(koha.register.id)][3]) + amount(registers[str(second.id)][3])
     assert amount(subtotals["CPL"][3]) == cpl_net
     grand = rows[-1]["cells"]
-    net, count = sql_net([koha.register.id, second.id, koha.other_register.id], DayRange.single(DAY))
+    all_ids = [koha.register.id, second.id, koha.other_register.id]
+    net, count = sql_net(all_ids, DayRange.single(DAY))
     assert (amount(grand[3]), int(grand[4])) == (net, count)
 
 
@@ -163,7 +170,8 @@ def test_register_page_days_csv_and_sql_agree(koha, finance_client):
     assert exported[0]["count"] == "0"
     total = page[-1]["cells"]
     assert (amount(total[3]), int(total[4])) == sql_net([koha.register.id], days)
-    assert 'filename="register-1-front-desk_2024-04-28_2024-05-02.csv"' in response["Content-Disposition"]
+    filename = 'filename="register-1-front-desk_2024-04-28_2024-05-02.csv"'
+    assert filename in response["Content-Disposition"]
 
 
 def test_day_page_lists_every_line_and_its_csv_matches(koha, finance_client):
@@ -181,7 +189,8 @@ def test_day_page_lists_every_line_and_its_csv_matches(koha, finance_client):
             [koha.register.id, *DayRange.single(DAY).bounds],
         )
         expected = [str(row[0]) for row in cursor.fetchall()]
-    assert [r["attrs"]["data-line"] for r in rows] == [row["line_id"] for row in exported] == expected
+    shown = [r["attrs"]["data-line"] for r in rows]
+    assert shown == [row["line_id"] for row in exported] == expected
     assert [amount(r["cells"][6]) for r in rows] == [Decimal(row["amount"]) for row in exported]
     footer = table_rows(html, "day-table")[-1]["cells"]
     assert amount(footer[1]) == sql_net([koha.register.id], DayRange.single(DAY))[0]
@@ -227,7 +236,8 @@ def test_archived_registers_are_hidden_unless_asked(koha, finance_client):
 def test_payment_type_filter(koha, finance_client):
     busy_days(koha, [DAY], per_day=4)
 
-    exported = csv_rows(finance_client.get("/registers/1/2024-05-02/?payment_type=SIP01&format=csv"))
+    url = "/registers/1/2024-05-02/?payment_type=SIP01&format=csv"
+    exported = csv_rows(finance_client.get(url))
 
     assert exported and {row["payment_type"] for row in exported} == {"SIP01"}
 
@@ -248,7 +258,9 @@ def test_bad_filters_are_a_400_that_says_why(koha, finance_client, url):
     assert b"These filters cannot be used" in response.content
 
 
-@pytest.mark.parametrize("url", ["/registers/999/", "/registers/1/2024-02-30/", "/registers/999/2024-05-02/"])
+@pytest.mark.parametrize("url", [
+    "/registers/999/", "/registers/1/2024-02-30/", "/registers/999/2024-05-02/",
+])
 def test_unknown_registers_and_impossible_days_are_404(koha, finance_client, url):
     assert finance_client.get(url).status_code == 404
 
