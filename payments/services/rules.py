@@ -1,6 +1,6 @@
-"""The rule checks of an intake: everything read from Koha's configuration and the client's scope,
-done *before* the transaction (reads only). The result is an ``IntakePlan`` that the write path
-turns into rows without further decisions.
+"""The rule checks of an intake: everything read from Koha's configuration and the client's scope
+(in one statement, ``selectors.intake_references``), done *before* the transaction (reads only).
+The result is an ``IntakePlan`` that the write path turns into rows without further decisions.
 
 Order: the library and register (the client's scope), then the debit type, then the payment type
 and Koha's register rule. Within each: existence (400) → the client's scope (403) → state (400).
@@ -15,6 +15,7 @@ from decimal import Decimal
 from payments import exceptions as err
 from payments import selectors
 from payments.models import ApiClient
+from payments.selectors import IntakeReferences
 
 # Koha's RegisterRequired rule: with UseCashRegisters on, cash needs a till (Koha/Account.pm).
 CASH_PAYMENT_TYPES = frozenset({"CASH", "SIP00"})
@@ -41,13 +42,16 @@ class IntakePlan:
 def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: Decimal,
                 payment_type: str, register_id: int | None, library_id: str | None,
                 description: str, note: str) -> IntakePlan:
-    if not selectors.patron_exists(patron_id):
+    facts = selectors.intake_references(
+        client_id=client.pk, patron_id=patron_id, library_id=library_id,
+        register_id=register_id, debit_type=debit_type, payment_type=payment_type,
+    )
+    if not facts.patron_exists:
         raise err.PatronNotFound()
-    scope = selectors.client_scope(client)
-    preferences = selectors.intake_preferences()
-    library_id, register_id = _resolve_place(scope, library_id, register_id)
-    debit_type = _check_debit_type(scope, debit_type, library_id)
-    payment_type = _check_payment_type(payment_type, library_id)
+    preferences = facts.preferences
+    library_id, register_id = _resolve_place(facts, library_id, register_id)
+    debit_type = _check_debit_type(facts, debit_type, library_id)
+    payment_type = _check_payment_type(facts, payment_type, library_id)
     cash = payment_type in CASH_PAYMENT_TYPES
     if preferences.use_cash_registers and cash and register_id is None:
         raise err.RegisterRequired(
@@ -57,20 +61,21 @@ def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: D
         patron_id=patron_id, staff_patron_id=client.staff_patron_id, library_id=library_id,
         register_id=register_id, debit_type=debit_type, payment_type=payment_type,
         amount=amount, description=description, note=note, fines_log=preferences.fines_log,
-        credit_number_format=_credit_number_format(preferences.auto_credit_number),
+        credit_number_format=_credit_number_format(facts),
     )
 
 
-def _resolve_place(scope: selectors.ClientScope, library_id: str | None,
+def _resolve_place(facts: IntakeReferences, library_id: str | None,
                    register_id: int | None) -> tuple[str, int | None]:
     """The library (explicit, else the register's, else the client's only one) and register."""
+    scope = facts.scope
     if library_id is not None:
-        if selectors.library(library_id) is None:
+        if facts.library != library_id:  # byte for byte: 'cpl' is not Koha's 'CPL'
             raise err.UnknownLibrary(f"No library has the code '{library_id}'.")
         if library_id not in scope.libraries:
             raise err.LibraryOutOfScope()
     if register_id is not None:
-        register = _check_register(scope, register_id, library_id)
+        register = _check_register(facts, register_id, library_id)
         return library_id or register.library_id, register_id
     if library_id is not None:
         return library_id, None
@@ -79,8 +84,8 @@ def _resolve_place(scope: selectors.ClientScope, library_id: str | None,
     raise err.LibraryRequired()
 
 
-def _check_register(scope: selectors.ClientScope, register_id: int, library_id: str | None):
-    register = selectors.cash_register(register_id)
+def _check_register(facts: IntakeReferences, register_id: int, library_id: str | None):
+    register, scope = facts.register, facts.scope
     if register is None:
         raise err.UnknownRegister(f"No cash register has the id {register_id}.")
     if register.library_id not in scope.libraries or (
@@ -96,9 +101,9 @@ def _check_register(scope: selectors.ClientScope, register_id: int, library_id: 
     return register
 
 
-def _check_debit_type(scope: selectors.ClientScope, code: str, library_id: str) -> str:
-    debit_type = selectors.debit_type(code)
-    if debit_type is None:
+def _check_debit_type(facts: IntakeReferences, code: str, library_id: str) -> str:
+    debit_type, scope = facts.debit_type, facts.scope
+    if debit_type is None or debit_type.code != code:
         raise err.UnknownDebitType(f"No debit type has the code '{code}'.")
     if scope.debit_types and code not in scope.debit_types:
         raise err.DebitTypeOutOfScope()
@@ -106,25 +111,25 @@ def _check_debit_type(scope: selectors.ClientScope, code: str, library_id: str) 
         raise err.DebitTypeArchived()
     if not (debit_type.can_be_invoiced or debit_type.can_be_sold):
         raise err.DebitTypeNotAllowed()
-    limits = selectors.debit_type_libraries(code)
+    limits = facts.debit_type_libraries
     if limits and library_id not in limits:
         raise err.DebitTypeNotAtLibrary(f"Debit type {code} is not available at {library_id}.")
     return debit_type.code
 
 
-def _check_payment_type(value: str, library_id: str) -> str:
-    payment_type = selectors.payment_type(value)
-    if payment_type is None:
+def _check_payment_type(facts: IntakeReferences, value: str, library_id: str) -> str:
+    if facts.payment_type != value:
         raise err.InvalidPaymentType(f"'{value}' is not a PAYMENT_TYPE authorised value in Koha.")
-    limits = selectors.payment_type_libraries(payment_type.id)
+    limits = facts.payment_type_libraries
     if limits and library_id not in limits:
         raise err.PaymentTypeNotAtLibrary(f"Payment type {value} is not available at {library_id}.")
-    return payment_type.authorised_value
+    return value
 
 
-def _credit_number_format(auto_credit_number: str) -> str | None:
+def _credit_number_format(facts: IntakeReferences) -> str | None:
     """Koha numbers a new PAYMENT only when the pref names a known format *and* the credit type
     has ``credit_number_enabled`` (Koha::Account::Line::store)."""
+    auto_credit_number = facts.preferences.auto_credit_number
     if auto_credit_number not in CREDIT_NUMBER_FORMATS:
         return None
-    return auto_credit_number if selectors.credit_numbers_enabled("PAYMENT") else None
+    return auto_credit_number if facts.credit_numbers_enabled else None
