@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 
 from payments.models import ApiClient, Intake
 
@@ -150,12 +151,18 @@ def _preferences(stored: dict[str, str | None]) -> IntakePreferences:
 
 
 # --- kohapay's intake records ------------------------------------------------------------------
-def intake_by_idempotency_key(client: ApiClient, key: str) -> Intake | None:
-    return Intake.objects.filter(client=client, idempotency_key=key).first()
-
-
-def intake_by_external_id(client: ApiClient, external_id: str) -> Intake | None:
-    return Intake.objects.filter(client=client, external_id=external_id).first()
+def intakes_by_key_or_external_id(client: ApiClient, key: str | None,
+                                  external_id: str | None) -> list[Intake]:
+    """The client's intakes with this idempotency key or this external id (at most one each:
+    unique indexes), in one query; none asked when neither is given."""
+    wanted = Q()
+    if key is not None:
+        wanted |= Q(idempotency_key=key)
+    if external_id is not None:
+        wanted |= Q(external_id=external_id)
+    if not wanted:
+        return []
+    return list(Intake.objects.filter(wanted, client=client))
 
 
 def client_intake(client: ApiClient, *, patron_id: int, payment_id: int) -> Intake | None:

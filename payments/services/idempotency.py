@@ -43,21 +43,27 @@ def previous_intake(*, client: ApiClient, idempotency_key: str | None, external_
                     request_hash: str) -> IntakeResult | None:
     """The replay of an earlier intake with this key, None if there is none; raises
     ``IdempotencyKeyReused`` (same key, other request) or ``DuplicateExternalId``."""
-    if idempotency_key is not None:
-        intake = selectors.intake_by_idempotency_key(client, idempotency_key)
-        if intake is not None:
-            if intake.request_hash != request_hash:
-                raise err.IdempotencyKeyReused()
-            return replay(intake)
-    if external_id is not None:
-        intake = selectors.intake_by_external_id(client, external_id)
-        if intake is not None:
-            raise err.DuplicateExternalId(
-                f"This client already recorded payment {intake.payment_id} with external_id "
-                f"'{external_id}'.",
-                extra={"payment_id": intake.payment_id},
-            )
+    found = selectors.intakes_by_key_or_external_id(client, idempotency_key, external_id)
+    # The key decides first: a retry of a request that carried both is a replay, not a duplicate.
+    by_key = _with(found, "idempotency_key", idempotency_key)
+    if by_key is not None:
+        if by_key.request_hash != request_hash:
+            raise err.IdempotencyKeyReused()
+        return replay(by_key)
+    by_reference = _with(found, "external_id", external_id)
+    if by_reference is not None:
+        raise err.DuplicateExternalId(
+            f"This client already recorded payment {by_reference.payment_id} with external_id "
+            f"'{external_id}'.",
+            extra={"payment_id": by_reference.payment_id},
+        )
     return None
+
+
+def _with(intakes: list[Intake], field: str, value: str | None) -> Intake | None:
+    if value is None:
+        return None
+    return next((intake for intake in intakes if getattr(intake, field) == value), None)
 
 
 def replay(intake: Intake) -> IntakeResult:
