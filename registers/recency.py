@@ -19,16 +19,19 @@ known. The first view on a database examines the whole table, once.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
 from payments.models import AccountLine
 from registers.models import DatedAheadLine, LedgerScan
+
+logger = logging.getLogger("kohapay.registers")
 
 SLACK = timedelta(days=1)  # how far a writer's clock may run ahead of the database's
 OVERLAP = timedelta(hours=1)  # a transaction still open this long after writing could be missed
@@ -46,7 +49,10 @@ class Recency:
         scanned_to, now, known = _state()
         ahead = _examine(scanned_to, known)
         if ahead != known or scanned_to is None or now - scanned_to > RESCAN_EVERY:
-            ahead = _record(ahead)
+            try:
+                ahead = _record(ahead)
+            except DatabaseError as exc:  # e.g. a read-only database user: still exact, slower
+                logger.warning("could not record the ledger scan: %s", exc)
         return cls(frozenset(ahead))
 
     def since(self, lower: datetime, prefix: str = "") -> Q:

@@ -2,7 +2,7 @@
 from datetime import UTC, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import OperationalError, connection
 
 from payments.models import AccountLine
 from registers.models import DatedAheadLine, LedgerScan
@@ -98,3 +98,22 @@ def test_the_condition_only_narrows(koha):
 
     assert [d.totals for d in with_hint] == [d.totals for d in without]
     assert sum(d.totals.count for d in with_hint) == 4
+
+
+def test_a_database_refusing_the_bookkeeping_still_gives_exact_figures(koha):
+    """E.g. the dashboard on a read-only database user: the scan cannot be recorded."""
+    ahead = pay(koha, db_now() + timedelta(days=5), "4.00")
+
+    def refuse_writes(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE")) and "kohapay_" in sql:
+            raise OperationalError(1142, "INSERT command denied to user")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(refuse_writes):
+        recency = Recency.current()
+        (totals,) = daily_totals(koha.register.id, DayRange.single(ahead.credit.date.date()),
+                                 recency=recency)
+
+    assert ahead.credit.pk in recency.ahead
+    assert totals.totals.income == Decimal("4.00")
+    assert not DatedAheadLine.objects.exists()
