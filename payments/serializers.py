@@ -143,3 +143,10 @@ class PaymentListQuerySerializer(serializers.Serializer):
         help_text="Only the intake with this reference (the way to ask whether a timed-out "
                   "request landed).",
     )
+
+    def to_internal_value(self, data):
+        # DRF reads an empty query value of an optional field as "absent": ?external_id= would
+        # list every payment instead of being refused (found by schemathesis).
+        if data.get("external_id") == "":
+            raise serializers.ValidationError({"external_id": ["This field may not be blank."]})
+        return super().to_internal_value(data)
