@@ -3,8 +3,8 @@
 Tokens are issued by django-oauth-toolkit (``payments.oauth``, ``POST /api/v1/oauth/token``).
 Checking one on every call does not go through the toolkit's oauthlib round trip (it rebuilt an
 oauthlib request from the Django request, then made two queries: ~5 ms, a fifth of an intake).
-Instead one indexed query does what the toolkit's ``validate_bearer_token`` and our client check
-did, with the same rules:
+Instead one indexed query (plain SQL, written once) does what the toolkit's
+``validate_bearer_token`` and our client check did, with the same rules:
 
 - the token comes from ``Authorization: Bearer <token>`` only, as Koha's own API reads it (the
   toolkit also took ``?access_token=`` from the URL, where tokens end up in access logs);
@@ -17,9 +17,9 @@ did, with the same rules:
 """
 import hashlib
 from dataclasses import dataclass
+from functools import cache
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import DEFERRED, Exists, OuterRef
+from django.db import connection
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 from rest_framework import exceptions
@@ -32,10 +32,6 @@ INACTIVE_CLIENT = "This API client is not active (or its staff patron no longer 
 # What the toolkit puts in WWW-Authenticate for a token it refuses (RFC 6750 §3).
 NOT_FOUND = {"error": "invalid_token", "error_description": "The access token is invalid."}
 EXPIRED = {"error": "invalid_token", "error_description": "The access token has expired."}
-
-TOKEN_FIELDS = ("id", "application_id", "expires", "scope")
-CLIENT_FIELDS = ("id", "name", "active", "application_id", "staff_patron_id", "created_at")
-CLIENT = "application__api_client__"
 
 
 @dataclass(frozen=True)
@@ -62,14 +58,15 @@ class ApiClientAuthentication(BaseAuthentication):
         if not header:
             return None
         token = bearer_token(header)
-        row = token_and_client(token) if token else None
-        if row is None or not _unexpired(row["expires"]):
-            request.oauth2_error = EXPIRED if row is not None else NOT_FOUND
+        found = token_check(token) if token else None
+        if found is None or not found.unexpired:
+            request.oauth2_error = EXPIRED if found is not None else NOT_FOUND
             raise exceptions.AuthenticationFailed(INVALID_TOKEN)
-        if not (row[CLIENT + "active"] and row["staff_exists"]):
+        if found.client is None or not (found.client.active and found.staff_exists):
             raise exceptions.AuthenticationFailed(INACTIVE_CLIENT)
-        client = _from_row(ApiClient, CLIENT_FIELDS, row, CLIENT)
-        return ClientPrincipal(client), _from_row(get_access_token_model(), TOKEN_FIELDS, row)
+        access_token = get_access_token_model().from_db(
+            connection.alias, ["id", "application_id"], [found.token_id, found.application_id])
+        return ClientPrincipal(found.client), access_token
 
     def authenticate_header(self, request):
         """``Bearer realm="kohapay"`` plus the toolkit's error attributes when a token failed."""
@@ -83,26 +80,48 @@ def bearer_token(header: str) -> str | None:
     return parts[1] if len(parts) == 2 and parts[0].lower() == "bearer" else None
 
 
-def token_and_client(token: str) -> dict | None:
-    """The token's row with its client's columns and whether the staff patron exists, or None.
-    One query: the token by checksum, LEFT JOIN its application's client."""
-    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    staff = Patron.objects.filter(pk=OuterRef(CLIENT + "staff_patron_id"))
-    rows = (
-        get_access_token_model().objects.filter(token_checksum=checksum)
-        .annotate(staff_exists=Exists(staff))
-        .values(*TOKEN_FIELDS, *(CLIENT + name for name in CLIENT_FIELDS), "staff_exists")[:1]
+@dataclass(frozen=True)
+class TokenCheck:
+    """What one look-up of a presented token found."""
+
+    unexpired: bool
+    token_id: int
+    application_id: int | None
+    client: ApiClient | None  # None: the application belongs to no kohapay client
+    staff_exists: bool
+
+
+# The ORM spent ~0.6 ms of CPU building this query on every call, ten times the cost of running
+# it; the statement is fixed, so it is written once. Table names come from the models (the
+# toolkit's token model is swappable). Expiry is compared in SQL: ``expires > now`` is the
+# toolkit's ``not is_expired()`` (a NULL expiry is expired).
+@cache
+def _token_sql() -> str:
+    token = get_access_token_model()._meta.db_table
+    client, patron = ApiClient._meta.db_table, Patron._meta.db_table
+    return (
+        f"SELECT CASE WHEN t.expires > %s THEN 1 ELSE 0 END, t.id, t.application_id,"
+        f" c.id, c.name, c.active, c.staff_patron_id,"
+        f" EXISTS(SELECT 1 FROM {patron} p WHERE p.borrowernumber = c.staff_patron_id)"
+        f" FROM {token} t LEFT JOIN {client} c ON c.application_id = t.application_id"
+        f" WHERE t.token_checksum = %s"
     )
-    return next(iter(rows), None)
 
 
-def _unexpired(expires) -> bool:
-    return expires is not None and timezone.now() < expires
-
-
-def _from_row(model, fields, row, prefix=""):
-    """A model instance as if loaded by the ORM (not "adding"), from the columns in ``row``;
-    the columns not read stay deferred."""
-    concrete = model._meta.concrete_fields
-    values = [row[prefix + f.attname] if f.attname in fields else DEFERRED for f in concrete]
-    return model.from_db(DEFAULT_DB_ALIAS, [f.attname for f in concrete], values)
+def token_check(token: str) -> TokenCheck | None:
+    """The presented token's state and its client, in one query; None if no such token."""
+    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [now, checksum])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    unexpired, token_id, application_id, client_id, name, active, staff_id, staff = row
+    client = None
+    if client_id is not None:
+        client = ApiClient.from_db(connection.alias, ["id", "name", "active", "application_id",
+                                                      "staff_patron_id"],
+                                   [client_id, name, bool(active), application_id, staff_id])
+    return TokenCheck(unexpired=bool(unexpired), token_id=token_id,
+                      application_id=application_id, client=client, staff_exists=bool(staff))
