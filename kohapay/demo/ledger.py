@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from kohapay.demo.perl import dumper, perl_number
+from payments.services.koha_format import dumper
 
 ZERO = Decimal("0.000000")
 
@@ -134,8 +134,8 @@ def add_cashup(rows: Rows, register: int, manager: int, amount: Decimal, at: Mom
     rows.cashups.append(("CASHUP", register, manager, amount, at.utc))
 
 
-def _log(at: Moment, user: int, patron: int, interface: str, pairs: list) -> tuple:
-    return (at.utc, user, "FINES", "CREATE", patron, dumper(pairs), interface, None, None)
+def _log(at: Moment, user: int, patron: int, interface: str, values: dict) -> tuple:
+    return (at.utc, user, "FINES", "CREATE", patron, dumper(values), interface, None, None)
 
 
 # Perl's hash order is random, so Koha's `info` texts list their keys in any order (spec §4.4).
@@ -144,25 +144,24 @@ def _log(at: Moment, user: int, patron: int, interface: str, pairs: list) -> tup
 # index that outgrows a small buffer pool (a 1 M-line seed ran ~2x slower in spec order).
 
 
-def _debit_info(sale: Sale) -> list:
+def _debit_info(sale: Sale) -> dict:
     # add_debit logs the amount as its caller passed it (the staff form sends "2.50").
-    return [
-        ("note", ""), ("itemnumber", None), ("manager_id", sale.manager),
-        ("action", f"create_{sale.debit_type}"), ("debit_type_code", sale.debit_type),
-        ("borrowernumber", sale.patron), ("amount", f"{sale.amount:.2f}"),
-        ("amountoutstanding", f"{sale.amount:.2f}"), ("description", sale.description),
-    ]
+    return {
+        "note": "", "itemnumber": None, "manager_id": sale.manager,
+        "action": f"create_{sale.debit_type}", "debit_type_code": sale.debit_type,
+        "borrowernumber": sale.patron, "amount": f"{sale.amount:.2f}",
+        "amountoutstanding": f"{sale.amount:.2f}", "description": sale.description,
+    }
 
 
-def _credit_info(sale: Sale) -> list:
+def _credit_info(sale: Sale) -> dict:
     return _credit_pairs("PAYMENT", sale.patron, sale.amount, "", sale.manager, sale.branchcode)
 
 
-def _credit_pairs(kind, patron, amount, description, manager, branchcode) -> list:
+def _credit_pairs(kind, patron, amount, description, manager, branchcode) -> dict:
     # add_credit negates the amount first, so Perl logs a number: -2.5, not -2.50.
-    negated = perl_number(-amount)
-    return [
-        ("note", ""), ("itemnumber", None), ("manager_id", manager), ("branchcode", branchcode),
-        ("action", f"create_{kind}"), ("credit_type_code", kind), ("borrowernumber", patron),
-        ("amount", negated), ("amountoutstanding", negated), ("description", description),
-    ]
+    return {
+        "note": "", "itemnumber": None, "manager_id": manager, "branchcode": branchcode,
+        "action": f"create_{kind}", "credit_type_code": kind, "borrowernumber": patron,
+        "amount": -amount, "amountoutstanding": -amount, "description": description,
+    }

@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 from kohapay.demo import catalogue
 from kohapay.demo.library import Till, World
-from kohapay.demo.perl import dumper, perl_number
 from kohapay.demo.planner import DayPlanner
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -74,26 +73,3 @@ def test_moments_are_local_wall_clock_and_utc_across_a_dst_change():
 
     assert (before.local, before.utc) == ("2026-03-07 09:00:00", "2026-03-07 14:00:00")
     assert (after.local, after.utc) == ("2026-03-08 09:00:00", "2026-03-08 13:00:00")
-
-
-def test_dumper_writes_kohas_fines_log_info_like_perl():
-    info = dumper([
-        ("action", "create_PAYMENT"), ("borrowernumber", 42),
-        ("amount", perl_number(Decimal("-2.50"))),
-        ("description", ""), ("credit_type_code", "PAYMENT"), ("note", "O'Brien\\"),
-        ("itemnumber", None), ("manager_id", 51), ("fee", perl_number(Decimal("-3.00"))),
-    ])
-
-    assert info == (
-        "$VAR1 = {\n"
-        "          'action' => 'create_PAYMENT',\n"
-        "          'borrowernumber' => 42,\n"
-        "          'amount' => '-2.5',\n"
-        "          'description' => '',\n"
-        "          'credit_type_code' => 'PAYMENT',\n"
-        "          'note' => 'O\\'Brien\\\\',\n"
-        "          'itemnumber' => undef,\n"
-        "          'manager_id' => 51,\n"
-        "          'fee' => -3\n"
-        "        };\n"
-    )
