@@ -50,6 +50,14 @@ bench-data: $(VENV)/.installed
 	scripts/ensure-system-packages mariadb
 	$(PY) -m bench.seed $(BENCH_SIZES)
 
+# `make chaos` (README "Operations"): restarts this machine's MariaDB in the middle of a burst of
+# intakes and proves nothing was lost or doubled. Never in CI, never while others use the server.
+CHAOS_ARGS ?=
+
+chaos: $(VENV)/.installed
+	scripts/ensure-system-packages mariadb
+	$(PY) scripts/chaos.py $(CHAOS_ARGS)
+
 schema: $(VENV)/.installed
 	$(DEMO_ENV) $(PY) manage.py spectacular --validate --fail-on-warn --file var/openapi.yaml
 
