@@ -16,7 +16,6 @@ from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef
 from django.utils import timezone
 
 from payments import exceptions as err
@@ -26,14 +25,14 @@ from payments.models import (
     ActionLog,
     ApiClient,
     Intake,
-    Patron,
     Statistic,
 )
 from payments.responses import intake_response_body
+from payments.services import intake_reads
 from payments.services.credit_numbers import allocate_credit_number
 from payments.services.idempotency import previous_intake
 from payments.services.koha_format import credit_log_info, debit_log_info
-from payments.services.ledger import ZERO, ledger_problems, patron_balance
+from payments.services.ledger import ZERO, ledger_problems
 from payments.services.results import IntakeResult
 from payments.services.rules import IntakePlan, plan_intake
 
@@ -107,13 +106,10 @@ def _lock_patron(patron_id: int) -> Decimal:
     not take this lock: a desk write for the same patron committing in the few milliseconds of an
     intake makes ``_check_invariants`` refuse it — rolled back, logged, safe to retry.
     """
-    row = (
-        Patron.objects.select_for_update().filter(pk=patron_id)
-        .annotate(balance=patron_balance(OuterRef("pk"))).values_list("pk", "balance").first()
-    )
-    if row is None:  # deleted since the rules were checked
+    balance = intake_reads.lock_patron(patron_id)
+    if balance is None:  # deleted since the rules were checked
         raise err.PatronNotFound()
-    return row[1]
+    return balance
 
 
 def _allocate_credit_number(plan: IntakePlan, now: datetime) -> str | None:
@@ -195,18 +191,10 @@ def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
     """Re-read what was written and prove the ledger is whole before committing: the APPLY
     offsets link the credit to the debit and sum to −A, both lines are outstanding 0, and the
     patron's balance is what it was. Returns the lines as stored, the offsets and the balance."""
-    lines = {
-        line.pk: line
-        for line in AccountLine.objects.filter(pk__in=[debit.pk, credit.pk])
-        .annotate(patron_balance=patron_balance(plan.patron_id))
-    }
-    offsets = list(
-        AccountOffset.objects.filter(credit_id=credit.pk).union(
-            AccountOffset.objects.filter(debit_id=debit.pk)).order_by("id")
-    )
+    lines, balance = intake_reads.written_lines(plan.patron_id, debit.pk, credit.pk)
+    offsets = intake_reads.offsets_of(debit.pk, credit.pk)
     stored_debit, stored_credit = lines.get(debit.pk), lines.get(credit.pk)
     problems = ledger_problems(plan.amount, stored_debit, stored_credit, offsets)
-    balance = stored_credit.patron_balance if stored_credit else None
     if balance != balance_before:
         problems.append(f"balance went from {balance_before} to {balance}")
     if problems:
