@@ -5,8 +5,6 @@ They render Koha rows exactly as Koha's own REST API names them (spec §5.2
 debits and credits parses these unchanged. They are also what the OpenAPI schema is built from,
 and what the intake stores for replays.
 """
-from collections.abc import Mapping
-
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -98,18 +96,54 @@ class PaymentIntakeResultSerializer(serializers.Serializer):
 
 
 def intake_response_body(*, patron_id, external_id, balance, debit, credit, offsets) -> dict:
-    """The 201 body of an intake, from the rows as stored."""
-    data = PaymentIntakeResultSerializer({
+    """The 201 body of an intake, from the rows as stored: exactly what
+    ``PaymentIntakeResultSerializer`` produces (same keys, order and values — a test compares
+    them), built directly because running DRF's nested serializers cost ~0.45 ms per intake."""
+    return {
         "payment_id": credit.pk, "patron_id": patron_id, "external_id": external_id,
-        "balance": balance, "debit": debit, "credit": credit, "offsets": offsets,
-    }).data
-    return _plain(data)
+        "balance": _amount(balance), "debit": _debit(debit), "credit": _credit(credit),
+        "offsets": [_offset(offset) for offset in offsets],
+    }
 
 
-def _plain(value):
-    """DRF's ReturnDict/OrderedDict → plain dicts and lists (what JSONField stores back)."""
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    return value
+def _debit(line) -> dict:
+    """Koha's ``debit`` (``KohaDebitSerializer``)."""
+    return {
+        "account_line_id": line.accountlines_id, "amount": _amount(line.amount),
+        "amount_outstanding": _amount(line.amountoutstanding),
+        "cash_register_id": line.register_id, "checkout_id": line.issue_id,
+        "date": _time(line.date), "description": line.description,
+        "interface": line.interface, "internal_note": line.note, "item_id": line.itemnumber,
+        "library_id": line.library_id, "patron_id": line.patron_id,
+        "payout_type": line.payment_type, "status": line.status,
+        "timestamp": _time(line.timestamp), "type": line.debit_type_id,
+        "user_id": line.manager_id,
+    }
+
+
+def _credit(line) -> dict:
+    """Koha's ``credit`` (``KohaCreditSerializer``)."""
+    return {
+        "account_line_id": line.accountlines_id, "amount": _amount(line.amount),
+        "amount_outstanding": _amount(line.amountoutstanding),
+        "cash_register_id": line.register_id, "credit_number": line.credit_number,
+        "date": _time(line.date), "description": line.description,
+        "interface": line.interface, "internal_note": line.note,
+        "library_id": line.library_id, "patron_id": line.patron_id,
+        "payment_type": line.payment_type, "status": line.status,
+        "timestamp": _time(line.timestamp), "type": line.credit_type_id,
+        "user_id": line.manager_id,
+    }
+
+
+def _offset(offset) -> dict:
+    return {"offset_id": offset.id, "type": offset.type, "credit_id": offset.credit_id,
+            "debit_id": offset.debit_id, "amount": _amount(offset.amount)}
+
+
+def _amount(value):
+    return None if value is None else exact(value)
+
+
+def _time(value):
+    return None if value is None else timezone.localtime(value).isoformat()
