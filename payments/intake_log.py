@@ -70,7 +70,9 @@ def log_intake(request, response, patron_id, started: float) -> None:
 
 
 def _client(request) -> dict:
-    client = getattr(getattr(request, "user", None), "client", None)
+    # The authenticated principal if authentication ran and succeeded: ``request.user`` would
+    # authenticate again — and with the database down, raise from this log line.
+    client = getattr(getattr(request, "_user", None), "client", None)
     if client is None:
         return {"client_id": None, "client": None}
     return {"client_id": client.pk, "client": client.name}

@@ -1,9 +1,12 @@
 """No per-process state that matters: two gunicorn processes on two ports, one database, behave
 as one server — idempotency, tokens and rate limits all live in the database. And a process that
 cannot reach its database says so: /healthz 503, the API a JSON 503."""
+import json
 import threading
 
 import pytest
+
+from bench.servers import LOG_DIR
 
 from payments.models import AccountLine, Intake
 from payments.services.clients import create_api_client, set_client_active
@@ -99,3 +102,8 @@ def test_a_process_without_its_database_answers_503(db):
         assert status == 503 and body["error_code"] == "database_unavailable"
         assert headers["content-type"].startswith("application/json")
         assert int(headers["retry-after"]) > 0
+    # …and the refusal has its JSON log line like any other intake
+    logged = [json.loads(line) for line in (LOG_DIR / "gunicorn-hardening-no-db.log")
+              .read_text().splitlines() if line.startswith('{"time"')]
+    assert [(e["outcome"], e["error_code"], e["status"]) for e in logged] == [
+        ("refused", "database_unavailable", 503)]
