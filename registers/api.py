@@ -105,6 +105,15 @@ class DailyTotalsQuerySerializer(serializers.Serializer):
     def get_fields(self):  # "from" is a Python keyword: declared as from_, renamed in place
         return _rename_from(super().get_fields())
 
+    def to_internal_value(self, data):
+        # DRF reads an empty query value of an optional field as "absent": ?from=&to= would get
+        # the default range instead of a 400 (found by schemathesis).
+        blank = {name: ["Expected a date (yyyy-mm-dd)."] for name in ("from", "to")
+                 if data.get(name) == ""}
+        if blank:
+            raise serializers.ValidationError(blank)
+        return super().to_internal_value(data)
+
     def validate(self, attrs):
         last = attrs.get("to") or local_today()
         first = attrs.get("from") or DayRange.ending(last, REGISTER_DEFAULT_DAYS).first
