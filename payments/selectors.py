@@ -130,7 +130,8 @@ def _references(rows: dict[str, list]) -> IntakeReferences:
             debit_types=codes.get("client_debit_type", frozenset()),
         ),
         library=next(iter(codes.get("library", ())), None),
-        register=register and RegisterFacts(library_id=register[0], archived=bool(int(register[2]))),
+        register=register and RegisterFacts(library_id=register[0],
+                                            archived=bool(int(register[2]))),
         debit_type=debit_type and DebitTypeFacts(
             code=debit_type[0], archived=bool(int(debit_type[2])),
             can_be_invoiced=bool(int(debit_type[3])), can_be_sold=bool(int(debit_type[4]))),

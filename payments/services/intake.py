@@ -8,8 +8,9 @@ what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6) plus kohapay's 
 
 Each step is one SQL statement (two for the check), so an intake is at most 10 statements inside
 the transaction. The statements never change shape, so they are written once as plain SQL
-(``intake_reads``, ``intake_writes``) instead of being compiled by the ORM on every intake. Any exception — a rule, a database error, a failed invariant — escapes the
-``atomic`` block and rolls everything back: no row is ever left half-written.
+(``intake_reads``, ``intake_writes``) instead of being compiled by the ORM on every intake.
+Any exception — a rule, a database error, a failed invariant — escapes the ``atomic`` block and
+rolls everything back: no row is ever left half-written.
 """
 import logging
 from datetime import datetime

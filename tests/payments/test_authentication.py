@@ -1,5 +1,5 @@
 """Bearer tokens checked by ``payments.authentication`` without oauthlib: the toolkit's rules
-(checksum lookup, expiry, revocation by deletion), Koha's header-only wire protocol, and one query."""
+(checksum lookup, expiry, revocation by deletion), Koha's header-only wire protocol, one query."""
 from datetime import timedelta
 
 import pytest
