@@ -29,10 +29,10 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
     floor_load = Workload(floor_fixture, run_id)
     before = databases.count_rows(databases.INTAKE_DB)
     results = {"clients": clients, "duration_s": duration, "workers": workers,
-                "gunicorn": " ".join(servers.gunicorn_args(workers)),
-                "client_made_by": kohapay_fixture["client_made_by"], "per_clients": {},
-                "fixture": kohapay_fixture}
-    kohapay_ok = 0
+               "gunicorn": " ".join(servers.gunicorn_args(workers)),
+               "rate_limits": dict(environment.RATE_LIMITS),
+               "client_made_by": kohapay_fixture["client_made_by"], "per_clients": {},
+               "failures": [], "fixture": kohapay_fixture}
     with servers.gunicorn("kohapay.wsgi:application",
                           environment.kohapay_env(databases.INTAKE_DB), "kohapay", workers) as kport, \
          servers.gunicorn("bench.floor_app.wsgi:application",
@@ -40,29 +40,48 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
         token, missing = _kohapay_token(kport, kohapay_fixture)
         results["kohapay_missing"] = missing
         contenders = _contenders(kport, fport, token, kohapay_load, floor_load, missing)
-        log("intake: warming up every contender …")
-        for name, make_step in contenders.items():
-            if make_step:
-                warm = loadgen.run(WARMUP_CLIENTS, WARMUP_SECONDS,
-                                   loadgen.http_connector(kport if name == "kohapay" else fport),
-                                   make_step("warm", WARMUP_CLIENTS))
-                kohapay_ok += warm.ok if name == "kohapay" else 0
+        ports = {"kohapay": kport, "framework": fport, "two_call": fport}
+        kohapay_ok = _warm_up(contenders, ports, results["failures"], log)
         for c in clients:
-            row = {"physical": physical_floor.run(databases.FLOOR_DB, floor_load, f"phys{c}", c,
-                                                  duration).summary()}
+            row = {"physical": _checked(
+                physical_floor.run(databases.FLOOR_DB, floor_load, f"phys{c}", c, duration),
+                "physical", c, results["failures"], log)}
             for name, make_step in contenders.items():
-                if make_step is None:
-                    row[name] = None
-                    continue
-                port = kport if name == "kohapay" else fport
-                result = loadgen.run(c, duration, loadgen.http_connector(port), make_step(f"c{c}", c))
-                row[name] = result.summary()
-                kohapay_ok += result.ok if name == "kohapay" else 0
+                row[name] = None if make_step is None else _checked(
+                    loadgen.run(c, duration, loadgen.http_connector(ports[name]),
+                                make_step(f"c{c}", c)), name, c, results["failures"], log)
+            kohapay_ok += row["kohapay"]["ok"] if row["kohapay"] else 0
             results["per_clients"][str(c)] = row
             log(f"intake: C={c} " + ", ".join(
                 f"{k} {v['throughput']}/s p50 {v['p50_ms']} ms" for k, v in row.items() if v))
     results["verification"] = _verify(before, kohapay_ok)
     return results
+
+
+def _warm_up(contenders: dict, ports: dict, failures: list, log) -> int:
+    """A short load on every contender (pools, caches, code paths); returns kohapay's 201s."""
+    log("intake: warming up every contender …")
+    kohapay_ok = 0
+    for name, make_step in contenders.items():
+        if make_step:
+            warm = _checked(loadgen.run(WARMUP_CLIENTS, WARMUP_SECONDS,
+                                        loadgen.http_connector(ports[name]),
+                                        make_step("warm", WARMUP_CLIENTS)),
+                            name, "warm-up", failures, log)
+            kohapay_ok += warm["ok"] if name == "kohapay" else 0
+    return kohapay_ok
+
+
+def _checked(result: loadgen.LoadResult, name: str, clients, failures: list, log) -> dict:
+    """The run's summary; any answer but a 201 (or a failed transaction) is recorded and shouted:
+    a benchmark that counts refusals as answers measures nothing."""
+    summary = result.summary()
+    if result.failed:
+        failures.append({"contender": name, "clients": clients, "failures": summary["failures"],
+                         "samples": summary["failure_samples"]})
+        log(f"!!! {name} C={clients}: {result.failed} answers were not 201: "
+            f"{summary['failures']}; first bodies: {summary['failure_samples']}")
+    return summary
 
 
 def _contenders(kport, fport, token, kohapay_load, floor_load, missing) -> dict:
@@ -73,22 +92,31 @@ def _contenders(kport, fport, token, kohapay_load, floor_load, missing) -> dict:
     }
 
 
+def _outcome(status: int, body: bytes, prefix: str = "") -> tuple:
+    """A step's result: "ok" for a 201, else the status (and the body, kept for the log)."""
+    if status == 201:
+        return ("ok",)
+    return (f"{prefix}{status}", body.decode("utf-8", "replace"))
+
+
 def _kohapay_step(load: Workload, token: str, tag: str, clients: int):
     def step(conn, worker, seq):
         p = load.payment(tag, clients, worker, seq)
-        status, _ = loadgen.post_json(
+        status, body = loadgen.post_json(
             conn, PAYMENTS_PATH.format(patron=p.patron), Workload.intake_body(p),
             {"Authorization": f"Bearer {token}", "Idempotency-Key": p.idempotency_key},
         )
-        return ("ok" if status == 201 else str(status)), 1
+        outcome, *detail = _outcome(status, body)
+        return (outcome, 1, *detail)
     return step
 
 
 def _floor_step(load: Workload, tag: str, clients: int):
     def step(conn, worker, seq):
         p = load.payment(tag, clients, worker, seq)
-        status, _ = loadgen.post_json(conn, "/floor/intake", Workload.floor_body(p))
-        return ("ok" if status == 201 else str(status)), 1
+        status, body = loadgen.post_json(conn, "/floor/intake", Workload.floor_body(p))
+        outcome, *detail = _outcome(status, body)
+        return (outcome, 1, *detail)
     return step
 
 
@@ -98,11 +126,13 @@ def _two_call_step(load: Workload, tag: str, clients: int):
         p = load.payment(tag, clients, worker, seq)
         status, body = loadgen.post_json(conn, "/floor/charge", Workload.floor_body(p))
         if status != 201:
-            return f"charge-{status}", 1
+            outcome, *detail = _outcome(status, body, "charge-")
+            return (outcome, 1, *detail)
         debit_id = json.loads(body)["account_line_id"]
-        status, _ = loadgen.post_json(conn, "/floor/pay",
-                                      {**Workload.floor_body(p), "debit_id": debit_id})
-        return ("ok" if status == 201 else f"pay-{status}"), 2
+        status, body = loadgen.post_json(conn, "/floor/pay",
+                                         {**Workload.floor_body(p), "debit_id": debit_id})
+        outcome, *detail = _outcome(status, body, "pay-")
+        return (outcome, 2, *detail)
     return step
 
 

@@ -26,6 +26,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)  # seconds, successful steps only
     outcomes: Counter = field(default_factory=Counter)  # "ok" or the failure (status code…)
     requests: int = 0  # HTTP round trips (or transactions) made
+    samples: dict = field(default_factory=dict)  # failure → the first answer's body (for the log)
 
     @property
     def ok(self) -> int:
@@ -46,6 +47,7 @@ class LoadResult:
         return {
             "clients": self.clients, "duration_s": round(self.duration, 3), "ok": self.ok,
             "failed": self.failed, "failures": {str(k): v for k, v in self.outcomes.items() if k != "ok"},
+            "failure_samples": dict(self.samples),
             "requests": self.requests, "throughput": round(self.throughput, 1),
             "p50_ms": round(self.percentile(50) * 1000, 2),
             "p95_ms": round(self.percentile(95) * 1000, 2),
@@ -62,8 +64,9 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[rank - 1]
 
 
-# A step gets (connection, worker index, sequence number) and returns (outcome, round trips).
-Step = Callable[[object, int, int], tuple[str, int]]
+# A step gets (connection, worker index, sequence number) and returns (outcome, round trips) or
+# (outcome, round trips, detail): the detail of a failure (its body) is kept once per outcome.
+Step = Callable[[object, int, int], tuple]
 
 
 def run(clients: int, duration: float, connect: Callable[[], object], step: Step,
@@ -76,23 +79,27 @@ def run(clients: int, duration: float, connect: Callable[[], object], step: Step
 
     def worker(index: int) -> None:
         conn = connect()
-        latencies, outcomes, trips, seq = [], Counter(), 0, 0
+        latencies, outcomes, samples, trips, seq = [], Counter(), {}, 0, 0
         barrier.wait()
         deadline = window["start"] + duration
         try:
             while time.perf_counter() < deadline:
                 begin = time.perf_counter()
-                outcome, n = step(conn, index, seq)
+                outcome, n, *detail = step(conn, index, seq)
                 trips += n
                 seq += 1
                 if outcome == "ok":
                     latencies.append(time.perf_counter() - begin)
+                elif detail and outcome not in samples:
+                    samples[outcome] = str(detail[0])[:300]
                 outcomes[outcome] += 1
         finally:
             close(conn)
         with lock:
             result.latencies.extend(latencies)
             result.outcomes.update(outcomes)
+            for outcome, sample in samples.items():
+                result.samples.setdefault(outcome, sample)
             result.requests += trips
             window["end"] = max(window.get("end", 0.0), time.perf_counter())
 

@@ -25,6 +25,6 @@ def run(database: str, workload: Workload, tag: str, clients: int,
             return "ok", 1
         except MySQLdb.Error as exc:
             conn.rollback()
-            return f"db-{exc.args[0]}", 1
+            return f"db-{exc.args[0]}", 1, str(exc)
 
     return loadgen.run(clients, duration, connect, step)

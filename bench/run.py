@@ -66,7 +66,10 @@ def main(argv=None) -> int:
     text = report.write(results, ROOT / args.output)
     print(text)
     _log(f"wrote {args.output} and var/bench/results.json")
-    return 0
+    found = report.problems(results)
+    for problem in found:
+        _log(f"!!! NOT VALID: {problem}")
+    return 1 if found else 0
 
 
 def _inprocess(what: str, fixture: dict, *extra: str) -> dict | None:
