@@ -9,6 +9,7 @@ from __future__ import annotations
 import cProfile
 import json
 import pstats
+import re
 import sys
 import time
 import uuid
@@ -20,20 +21,91 @@ import django
 PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"
 
 
+INSERT_ACCOUNTLINES = re.compile(r"\s*INSERT\s+INTO\s+`?accountlines`?[\s(]", re.IGNORECASE)
+TRANSACTION_HOOKS = ("_set_autocommit", "_commit", "_rollback")
+
+
 @contextmanager
 def recorded_statements():
-    """Every statement the default connection executes, with whether it ran inside an atomic
-    block (kohapay's intake transaction); COMMIT is a driver call, not a statement."""
-    from django.db import connection
+    """Every statement the default connection executes, in order, with the transaction it ran in.
 
-    statements = []
+    Django opens a transaction by turning autocommit off and closes it with a commit or rollback;
+    those are driver calls, not statements, so ``execute_wrapper`` does not see them. They are
+    wrapped here on the connection object (and unwrapped afterwards) and logged as BEGIN/COMMIT/
+    ROLLBACK events: each statement is then known to belong to transaction n, or to none
+    (autocommit). That separates the intake's transaction from any other a request runs (such
+    as a rate limiter's own)."""
+    from django.db import connections
+
+    conn = connections["default"]
+    events, state = [], {"open": None, "count": 0}
 
     def record(execute, sql, params, many, context):
-        statements.append({"in_transaction": connection.in_atomic_block, "sql": sql})
+        events.append({"kind": "statement", "transaction": state["open"], "sql": sql})
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(record):
-        yield statements
+    def set_autocommit(autocommit):
+        if not autocommit and state["open"] is None:
+            state["count"] += 1
+            state["open"] = state["count"]
+            events.append({"kind": "BEGIN", "transaction": state["open"]})
+        return original["_set_autocommit"](autocommit)
+
+    def ended(kind):
+        def end():
+            result = original[f"_{kind.lower()}"]()
+            if state["open"] is not None:
+                events.append({"kind": kind, "transaction": state["open"]})
+                state["open"] = None
+            return result
+        return end
+
+    original = {name: getattr(conn, name) for name in TRANSACTION_HOOKS}
+    conn._set_autocommit = set_autocommit
+    conn._commit, conn._rollback = ended("COMMIT"), ended("ROLLBACK")
+    try:
+        with conn.execute_wrapper(record):
+            yield events
+    finally:
+        for name in TRANSACTION_HOOKS:
+            delattr(conn, name)  # the class's methods again
+
+
+def statement_counts(events: list[dict]) -> dict:
+    """Statements of a whole request, and those between the BEGIN and the COMMIT of the
+    transaction that inserts into ``accountlines`` (the intake's), from ``recorded_statements``."""
+    statements = [e for e in events if e["kind"] == "statement"]
+    intake = intake_transaction(events)
+    inside = [s for s in statements if intake is not None and s["transaction"] == intake]
+    others = {s["transaction"] for s in statements} - {None, intake}
+    return {
+        "total": len(statements),
+        "in_transaction": len(inside),
+        "in_other_transactions": sum(1 for s in statements if s["transaction"] in others),
+        "other_transactions": len(others),
+        "autocommit": sum(1 for s in statements if s["transaction"] is None),
+        "intake_committed": any(e["kind"] == "COMMIT" and e["transaction"] == intake
+                                for e in events),
+    }
+
+
+def listing(events: list[dict], intake_transaction: int | None = None) -> list[str]:
+    """One line per event: T = inside the intake's transaction, t = inside another one."""
+    lines = []
+    for e in events:
+        if e["kind"] != "statement":
+            lines.append(f"-- {e['kind']} (transaction {e['transaction']})")
+            continue
+        mark = " "
+        if e["transaction"] is not None:
+            mark = "T" if e["transaction"] == intake_transaction else "t"
+        lines.append(f"{mark} " + " ".join(e["sql"].split())[:160])
+    return lines
+
+
+def intake_transaction(events: list[dict]) -> int | None:
+    return next((e["transaction"] for e in events if e["kind"] == "statement"
+                 and e["transaction"] is not None and INSERT_ACCOUNTLINES.match(e["sql"])), None)
 
 
 def _client_and_token(fixture):
@@ -66,17 +138,10 @@ def statements(fixture) -> dict:
     client, token = _client_and_token(fixture)
     runs = []
     for n in range(2):  # the first request of a process may fill caches; report both
-        with recorded_statements() as recorded:
+        with recorded_statements() as events:
             response = _intake(client, token, fixture, n)
-        runs.append({
-            "status": response.status_code,
-            "total": len(recorded),
-            "in_transaction": sum(1 for s in recorded if s["in_transaction"]),
-            "statements": [
-                ("T " if s["in_transaction"] else "  ") + " ".join(s["sql"].split())[:160]
-                for s in recorded
-            ],
-        })
+        runs.append({"status": response.status_code, **statement_counts(events),
+                     "statements": listing(events, intake_transaction(events))})
     return {"first": runs[0], "steady": runs[1], "timing": _timing(client, token, fixture)}
 
 

@@ -39,6 +39,24 @@ def _ratio(a, b):
     return round(a / b, 2) if a is not None and b else None
 
 
+def problems(results: dict) -> list[str]:
+    """What makes this run's figures invalid (shown at the top of the report; the run then exits
+    non-zero): answers that were not 201, rows that do not add up, a ledger check that failed."""
+    intake = results.get("intake") or {}
+    found = [
+        f"{f['contender']} at C = {f['clients']}: answers other than 201: {f['failures']}"
+        f" (first: {next(iter(f['samples'].values()), '–')[:160]!r})"
+        for f in intake.get("failures", [])
+    ]
+    verification = intake.get("verification")
+    if verification and not verification["exact"]:
+        found.append("the rows kohapay added do not equal its 201s × the rows of a payment")
+    ledger = (verification or {}).get("verify_ledger") or {}
+    if ledger.get("available") and ledger.get("exit_code") != 0:
+        found.append(f"manage.py verify_ledger exited {ledger['exit_code']}")
+    return found
+
+
 def render(results: dict) -> str:
     parts = [_header(results)]
     intake = results.get("intake")
@@ -80,7 +98,25 @@ def _header(results: dict) -> str:
         f"MariaDB {m['mariadb']} on loopback, Python {m['python']}, kohapay commit {m['git_commit']}",
         f"- MariaDB settings (untouched): " + ", ".join(f"{k}={v}" for k, v in
                                                       m["mariadb_settings"].items()),
+        *_rate_limit_line(results),
+        *_problem_block(problems(results)),
     ])
+
+
+def _rate_limit_line(results: dict) -> list[str]:
+    limits = (results.get("intake") or {}).get("rate_limits")
+    if not limits:
+        return []
+    return ["- Rate limits: **on**, set far above the load so they never refuse a request ("
+            + ", ".join(f"`{k}={v}`" for k, v in limits.items())
+            + "): every kohapay request still pays for being counted."]
+
+
+def _problem_block(found: list[str]) -> list[str]:
+    if not found:
+        return []
+    return ["", "> **THIS RUN IS NOT VALID** — the figures below include failures:", ">",
+            *[f"> - {p}" for p in found]]
 
 
 def _intake(intake: dict) -> str:
@@ -159,25 +195,36 @@ def _verification(intake: dict) -> str:
 
 
 def _statements(s: dict) -> str:
-    steady = s["steady"]
+    steady, first = s["steady"], s["first"]
     listing = "\n".join(steady["statements"])
     return "\n".join([
         "## 4. SQL statements per intake",
         "",
-        f"One intake in-process (Django test Client, production settings, `kp_bench_intake`), "
-        f"every statement recorded with `connection.execute_wrapper`: **{steady['in_transaction']}** "
-        f"inside the intake transaction (target ≤ {TARGETS['statements']}; COMMIT is a driver "
-        f"call and not counted), {steady['total']} in the whole request (authentication "
-        f"included). The first request of a process made {s['first']['total']} "
-        f"({s['first']['in_transaction']} inside the transaction). For comparison, the floors "
-        "write the same rows in 6 statements (`bench/ledger_sql.py::write_payment`) and make no "
-        "other.",
+        "One intake in-process (Django test Client, production settings, `kp_bench_intake`). "
+        "Every statement is recorded with `connection.execute_wrapper`, and every transaction's "
+        "BEGIN (autocommit turned off) and COMMIT (driver calls, not statements) with wrappers "
+        "on the connection; the intake's transaction is the one that inserts into `accountlines`.",
+        "",
+        table(["", "statements"], [
+            ["whole request (authentication, rate limit, idempotency look-up, rules, the "
+             "intake transaction)", f"**{steady['total']}**"],
+            [f"inside the intake transaction, BEGIN … COMMIT (target ≤ {TARGETS['statements']})",
+             f"**{steady['in_transaction']}**"],
+            [f"in {steady['other_transactions']} other transaction(s) of the request "
+             "(e.g. the rate limit's)", steady["in_other_transactions"]],
+            ["in autocommit, outside any transaction", steady["autocommit"]],
+        ]),
+        "",
+        f"The first request of a process made {first['total']} ({first['in_transaction']} inside "
+        "the intake transaction). For comparison, the floors write the same rows in 6 statements "
+        "(`bench/ledger_sql.py::write_payment`) in one transaction and make no other.",
         "",
         *([f"Over {s['timing']['intakes']} in-process intakes: {s['timing']['request_ms']} ms per "
-           f"intake, of which {s['timing']['sql_ms']} ms waiting on SQL round trips "
-           f"({steady['total']} statements)."] if s.get("timing") else []),
+           f"intake, of which {s['timing']['sql_ms']} ms waiting on SQL round trips."]
+          if s.get("timing") else []),
         "",
-        "<details><summary>The statements (T = inside the transaction)</summary>",
+        "<details><summary>The statements (T = inside the intake transaction, t = inside "
+        "another transaction)</summary>",
         "",
         "```",
         listing,
