@@ -1,4 +1,5 @@
-"""Models of the payments app: Koha's ledger tables (unmanaged) and kohapay's own records."""
+"""Models of the payments app: Koha's ledger tables (unmanaged) and kohapay's own records
+(API clients, intakes, rate-limit counters)."""
 from payments.models.intake import ApiClient, Intake
 from payments.models.koha import (
     AccountLine,
@@ -15,6 +16,7 @@ from payments.models.koha import (
     Statistic,
     SystemPreference,
 )
+from payments.models.rate import RateCounter
 
 __all__ = [
     "AccountLine",
@@ -30,6 +32,7 @@ __all__ = [
     "DebitTypeLibrary",
     "Intake",
     "Patron",
+    "RateCounter",
     "Statistic",
     "SystemPreference",
 ]
