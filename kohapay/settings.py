@@ -132,16 +132,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     }
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 
-# Shared state lives in the database, never in a process: the throttles' counters are in this
-# cache table (created by migration kohapay 0001), so every gunicorn worker and host sees one count.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "kohapay_cache",
-        # Counters of every client and address fit; expired ones are culled beyond this.
-        "OPTIONS": {"MAX_ENTRIES": 100_000},
-    }
-}
+# Shared state lives in the database, never in a process: the rate limits count in their own table
+# (payments.RateCounter), and nothing uses Django's cache. A dummy cache keeps it that way: a
+# per-process cache would silently give each gunicorn worker and host its own state.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
 # --- time --------------------------------------------------------------------------------------
 # Koha's zone: what a "day" is on the dashboard, and how Koha reads the instants we write.

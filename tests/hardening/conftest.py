@@ -1,7 +1,9 @@
 """Fixtures of the hardening tests: the payment API's (kiosk, pay, tokens), every table an intake
-could write, the ledger audit, and an empty rate-limit cache."""
+could write, and the ledger audit. (The rate limits' counters are a Django model's table, which
+Django empties after each committing test like the others.)"""
+import time
+
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
@@ -9,13 +11,13 @@ from kohapay import kohaschema
 from tests.payments.conftest import kiosk, pay  # noqa: F401  (fixtures shared with the API tests)
 
 
-@pytest.fixture(autouse=True)
-def _empty_rate_limit_cache(request, django_db_blocker):
-    """Rate-limit counters live in the database cache; committing tests would leave them behind."""
-    yield
-    if {"db", "transactional_db", "live_server"} & set(request.fixturenames):
-        with django_db_blocker.unblock():
-            cache.clear()
+@pytest.fixture
+def one_minute_window():
+    """Start the test early in a minute: the rate limits count in fixed, clock-aligned windows,
+    and a test that expects its n+1-th request to be refused must not straddle two of them."""
+    left = 60 - time.time() % 60
+    if left < 15:
+        time.sleep(left + 0.05)
 
 
 def all_row_counts() -> dict[str, int]:

@@ -105,7 +105,7 @@ def assert_throttled(response) -> None:
     assert 1 <= int(response["Retry-After"]) <= 60
 
 
-def test_token_endpoint_throttles_guessing_per_client_id(kiosk, settings):
+def test_token_endpoint_throttles_guessing_per_client_id(one_minute_window, kiosk, settings):
     settings.KOHAPAY_TOKEN_RATE = "3/min"
     client_id = kiosk.credentials.client_id  # the kiosk fixture has asked once already
     for attempt in range(2):  # guesses from different addresses…
@@ -114,7 +114,7 @@ def test_token_endpoint_throttles_guessing_per_client_id(kiosk, settings):
     assert_throttled(token_request(client_id, kiosk.credentials.client_secret, ip="10.0.0.9"))
 
 
-def test_token_endpoint_throttles_guessing_per_address(kiosk, settings):
+def test_token_endpoint_throttles_guessing_per_address(one_minute_window, kiosk, settings):
     settings.KOHAPAY_TOKEN_RATE = "3/min"
     for attempt in range(3):  # different client ids from one address
         assert token_request(f"client-{attempt}", "guess").status_code == 401
@@ -123,7 +123,8 @@ def test_token_endpoint_throttles_guessing_per_address(kiosk, settings):
     assert_throttled(token_request("client-x", "guess", HTTP_X_FORWARDED_FOR="203.0.113.7"))
 
 
-def test_token_endpoint_counts_basic_authentication_per_client_id(kiosk, settings):
+def test_token_endpoint_counts_basic_authentication_per_client_id(one_minute_window, kiosk,
+                                                                   settings):
     import base64
 
     settings.KOHAPAY_TOKEN_RATE = "3/min"  # the kiosk fixture has asked once already
@@ -135,7 +136,7 @@ def test_token_endpoint_counts_basic_authentication_per_client_id(kiosk, setting
     assert_throttled(token_request(kiosk.credentials.client_id, "x", ip="10.2.0.3"))
 
 
-def test_api_rate_limit_is_per_client(koha, kiosk, pay, settings):
+def test_api_rate_limit_is_per_client(one_minute_window, koha, kiosk, pay, settings):
     settings.KOHAPAY_API_RATE = "3/min"
     assert [pay(key=f"r{i}").status_code for i in range(3)] == [201, 201, 201]
     before = kiosk.client.intakes.count()
@@ -214,8 +215,8 @@ def test_production_settings_are_https_ready_and_share_state_in_the_database(db)
             "s.CACHES['default']['BACKEND'].rsplit('.', 1)[-1], s.REST_FRAMEWORK['NUM_PROXIES'])")
     done = manage("shell", "-v", "0", "-c", code, env=production_env())
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["False", "True", "True", "True", "31536000", "DatabaseCache",
-                                   "0"]
+    # no per-process cache: shared state (rate limits included) lives in the database
+    assert done.stdout.split() == ["False", "True", "True", "True", "31536000", "DummyCache", "0"]
     behind = manage("shell", "-v", "0", "-c", code, env=production_env(KOHAPAY_BEHIND_PROXY="1"))
     assert behind.stdout.split()[-1] == "1"  # X-Forwarded-For trusted only behind the proxy
 

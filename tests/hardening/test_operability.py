@@ -43,7 +43,8 @@ def test_one_json_line_per_intake_with_its_outcome(kiosk, pay, intake_lines):
     assert lines[2]["amount"] == "-1" and lines[2]["payment_id"] is None
 
 
-def test_unauthenticated_and_throttled_intakes_are_logged_too(kiosk, pay, intake_lines, settings):
+def test_unauthenticated_and_throttled_intakes_are_logged_too(one_minute_window, kiosk, pay,
+                                                              intake_lines, settings):
     Client().post(payments_url(), b"{}", content_type="application/json")
     settings.KOHAPAY_API_RATE = "1/min"
     pay(key="t1")
