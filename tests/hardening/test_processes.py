@@ -8,7 +8,7 @@ import pytest
 
 from bench.servers import LOG_DIR
 
-from payments.models import AccountLine, Intake
+from payments.models import AccountLine, Intake, RateCounter
 from payments.services.clients import create_api_client, set_client_active
 from tests.hardening.conftest import ledger_is_clean
 from tests.hardening.wire import call, kohapay_server, token
@@ -81,7 +81,8 @@ def test_one_key_sent_to_both_processes_at_once_makes_one_payment(two_servers, c
     assert "OK: no anomaly." in ledger_is_clean()
 
 
-def test_the_rate_limit_is_counted_across_processes(two_servers, client_credentials):
+def test_the_rate_limit_is_counted_across_processes(one_minute_window, two_servers,
+                                                   client_credentials):
     a, b = two_servers
     issued = token(a, client_credentials)
     statuses = [call((a, b)[i % 2], "GET", PAYMENTS, headers=bearer(issued))[0]
@@ -91,6 +92,28 @@ def test_the_rate_limit_is_counted_across_processes(two_servers, client_credenti
         status, headers, body = call(port, "GET", PAYMENTS, headers=bearer(issued))
         assert status == 429 and body["error_code"] == "rate_limited"
         assert int(headers["retry-after"]) >= 1
+
+
+def test_a_concurrent_burst_on_both_processes_gets_exactly_the_limit_through(
+        one_minute_window, two_servers, client_credentials):
+    """Three times the limit at once, alternately to each process: exactly the limit passes."""
+    issued = token(two_servers[0], client_credentials)
+    burst = 3 * API_RATE
+    barrier = threading.Barrier(burst)
+    statuses = [None] * burst
+
+    def send(index):
+        barrier.wait()
+        statuses[index] = call(two_servers[index % 2], "GET", PAYMENTS, headers=bearer(issued))[0]
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(burst)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(statuses) == [200] * API_RATE + [429] * (2 * API_RATE)
+    counter = RateCounter.objects.get(scope="api", ident=f"client-{client_credentials.client.pk}")
+    assert counter.hits == burst
 
 
 def test_a_process_without_its_database_answers_503(db):

@@ -1,11 +1,14 @@
-"""purge_idempotency_keys forgets expired keys and keeps the audit rows."""
+"""purge_idempotency_keys forgets expired keys and keeps the audit rows; it also deletes the rate
+limits' counters of ended windows."""
+import time
 from datetime import timedelta
 from io import StringIO
 
 from django.core.management import call_command
 from django.utils import timezone
 
-from payments.models import Intake
+from payments.models import Intake, RateCounter
+from payments.services.rate_counter import count_hit
 from tests.payments.conftest import payments_url
 
 
@@ -35,3 +38,16 @@ def test_days_option(kiosk, pay):
     assert Intake.objects.get().idempotency_key == "k"
     call_command("purge_idempotency_keys", "--days", "2", stdout=StringIO())
     assert Intake.objects.get().idempotency_key is None
+
+
+def test_rate_limit_counters_of_ended_windows_are_deleted(db):
+    now = time.time()
+    count_hit("api", "client-old", 86400, now=now - 2 * 86400)  # a day-long window, long over
+    count_hit("api", "client-old", 60, now=now - 86400 - 120)  # a minute, a day and more ago
+    count_hit("token-ip", "ip-10.0.0.1", 86400, now=now)  # today's window: may still be running
+    count_hit("api", "client-new", 60, now=now)
+    out = StringIO()
+    call_command("purge_idempotency_keys", stdout=out)
+    assert "Deleted 2 rate-limit counter(s) of ended windows." in out.getvalue()
+    assert sorted(RateCounter.objects.values_list("ident", flat=True)) == [
+        "client-new", "ip-10.0.0.1"]

@@ -1,13 +1,16 @@
 """``manage.py purge_idempotency_keys [--days N]``: forget idempotency keys older than
-KOHAPAY_IDEMPOTENCY_DAYS (see payments.services.purge for what is kept). Run it daily (cron)."""
+KOHAPAY_IDEMPOTENCY_DAYS (see payments.services.purge for what is kept), and delete the rate
+limits' counters of windows that have ended (payments.services.rate_counter). Run it daily (cron)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from payments.services.purge import purge_idempotency_keys
+from payments.services.rate_counter import purge_rate_counters
 
 
 class Command(BaseCommand):
-    help = "Forget the Idempotency-Keys of intakes older than KOHAPAY_IDEMPOTENCY_DAYS."
+    help = ("Forget the Idempotency-Keys of intakes older than KOHAPAY_IDEMPOTENCY_DAYS and "
+            "delete the rate-limit counters of ended windows.")
 
     def add_arguments(self, parser):
         parser.add_argument("--days", type=int, default=settings.KOHAPAY_IDEMPOTENCY_DAYS,
@@ -18,3 +21,5 @@ class Command(BaseCommand):
             raise CommandError("--days must be at least 1.")
         count = purge_idempotency_keys(days=days)
         self.stdout.write(f"Forgot {count} idempotency key(s) older than {days} day(s).")
+        counters = purge_rate_counters()
+        self.stdout.write(f"Deleted {counters} rate-limit counter(s) of ended windows.")
