@@ -201,6 +201,8 @@ class DailyTotalsView(APIView):
             OpenApiParameter("cash_register_id", OpenApiTypes.INT, OpenApiParameter.PATH),
             OpenApiParameter("from", OpenApiTypes.DATE, description="First local day (yyyy-mm-dd)"),
             OpenApiParameter("to", OpenApiTypes.DATE, description="Last local day (yyyy-mm-dd)"),
+            OpenApiParameter("Retry-After", OpenApiTypes.INT, OpenApiParameter.HEADER,
+                             response=[429, 503], description="Seconds to wait before retrying."),
         ],
         responses={
             200: DailyTotalsResponseSerializer,
@@ -208,6 +210,8 @@ class DailyTotalsView(APIView):
             401: _errors("Not authenticated"),
             403: _errors("Not a finance or auditor user"),
             404: _errors("No such register, or not one of the user's libraries"),
+            429: _errors("Too many requests from this user (KOHAPAY_API_RATE); see Retry-After"),
+            503: _errors("The database is unavailable; retry after Retry-After seconds"),
         },
     )
     def get(self, request, cash_register_id: int):

@@ -125,6 +125,7 @@ def test_the_endpoint_is_documented(db):
 
     operation = schema["paths"]["/api/v1/cash_registers/{cash_register_id}/daily_totals"]["get"]
     assert operation["operationId"] == "getCashRegisterDailyTotals"
-    assert set(operation["responses"]) == {"200", "400", "401", "403", "404"}
+    assert set(operation["responses"]) == {"200", "400", "401", "403", "404", "429", "503"}
+    assert "Retry-After" in operation["responses"]["429"]["headers"]
     assert {"dashboardBasicAuth": []} in operation["security"]
     assert "DailyTotalsResponse" in schema["components"]["schemas"]
