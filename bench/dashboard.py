@@ -1,5 +1,7 @@
 """Section 5: the dashboard's pages timed in-process (Django's test Client, logged in as a finance
 user, production settings) next to the hand-written SQL of ``dashboard_sql`` over the same range.
+Before timing, each page's figures (read from its template context) are compared with the raw
+SQL's (``dashboard_figures``): the ratio is only meaningful if both compute the same numbers.
 
 ``python -m bench.dashboard RUNS [INDEX …]`` — run by the harness on one seeded database
 (``kp_bench_100k`` …); prints JSON. Each INDEX (e.g. ``register_id,date``) is an optional DBA
@@ -13,12 +15,15 @@ import re
 import statistics
 import sys
 import time
-from datetime import date, timedelta
+from contextlib import contextmanager
+from datetime import UTC, timedelta
 
 import django
+from django.test.utils import setup_test_environment, teardown_test_environment
 
-from bench import dashboard_sql
+from bench import dashboard_figures, dashboard_sql
 from bench.inprocess import recorded_statements
+from bench.raw_sql import Runner, midnights
 
 TRIAL_INDEX = "kp_bench_trial"
 FINANCE_GROUP = "Finance staff"
@@ -28,6 +33,7 @@ def measure(runs: int, trial_indexes: list[str]) -> dict:
     for columns in trial_indexes:
         if not re.fullmatch(r"[a-z_]+(,[a-z_]+)*", columns):
             raise SystemExit(f"not a column list: {columns!r}")
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
 
@@ -36,8 +42,9 @@ def measure(runs: int, trial_indexes: list[str]) -> dict:
     client = Client(raise_request_exception=False)  # a failing page is reported as its status
     user, role = _finance_user()
     client.force_login(user)
-    result = {**{k: str(v) for k, v in target.items()}, "user": role, "lines": _count_lines()}
-    result["baseline"] = _measure_pages(client, connection, target, runs, with_queries=True)
+    result = {**{k: str(v) for k, v in target.items()}, "user": role, "lines": _count_lines(),
+              "time_zone": settings.KOHA_TIME_ZONE}
+    result["baseline"] = _measure_pages(client, connection, target, runs, first_pass=True)
     result["trials"] = {}
     for columns in trial_indexes:
         with connection.cursor() as cur:
@@ -49,26 +56,62 @@ def measure(runs: int, trial_indexes: list[str]) -> dict:
     return result
 
 
-def _measure_pages(client, connection, target, runs, with_queries=False) -> dict:
+def _pages(target) -> dict:
+    """page name → (URL, the raw SQL computing its figures, as a function of a Runner)."""
     day, first, register = target["day"], target["first"], target["register"]
-    pages = {
-        "overview": (f"/registers/?date={day}", dashboard_sql.overview(day)),
+    return {
+        "overview": (f"/registers/?date={day}", lambda run: dashboard_sql.overview(run, day)),
         "register_30d": (f"/registers/{register}/?from={first}&to={day}",
-                         dashboard_sql.register_range(register, first, day)),
-        "day": (f"/registers/{register}/{day}/", dashboard_sql.day_page(register, day)),
+                         lambda run: dashboard_sql.register_range(run, register, first, day)),
+        "day": (f"/registers/{register}/{day}/",
+                lambda run: dashboard_sql.day_page(run, register, day)),
     }
+
+
+def _measure_pages(client, connection, target, runs, first_pass=False) -> dict:
+    """Each page and its raw SQL, timed; on the first pass also the queries, the figure check
+    and the raw SQL's plans."""
     measured = {}
-    for name, (url, queries) in pages.items():
-        page = _time_page(client, url, runs, with_queries)
+    for name, (url, raw) in _pages(target).items():
+        page = _time_page(client, url, runs, first_pass)
         with connection.cursor() as cur:
-            raw_ms = _median_ms(lambda: dashboard_sql.execute_all(cur, queries), runs)
-            explain = _explain(cur, queries) if with_queries else None
-        page.update({"url": url, "raw_sql_ms": raw_ms, "raw_sql_queries": len(queries),
-                     "ratio": round(page["page_ms"] / raw_ms, 2) if page["status"] == 200 else None})
-        if explain:
-            page["raw_sql_plan"] = explain
+            if first_pass:
+                runner = Runner(cur)
+                page["figures"] = _check(client, url, name, raw(runner))
+                page["raw_sql_queries"] = len(runner.executed)
+                page["raw_sql_plan"] = _explain(cur, runner.executed)
+            page["raw_sql_ms"] = _median_ms(lambda: raw(Runner(cur)), runs)
+        page.update({"url": url, "ratio": round(page["page_ms"] / page["raw_sql_ms"], 2)
+                     if page["status"] == 200 else None})
         measured[name] = page
     return measured
+
+
+def _check(client, url, name, found) -> dict:
+    """The page's figures (read from its template context) against the raw SQL's."""
+    with _template_context_recorded():
+        response = client.get(url)
+    if response.status_code != 200 or response.context is None:
+        return {"match": False, "differences": [f"page answered {response.status_code}"]}
+    page = dashboard_figures.FROM_PAGE[name](response.context)
+    diffs = dashboard_figures.differences(page, dashboard_figures.FROM_RAW[name](found))
+    return {"match": not diffs, "differences": diffs,
+            "compared": dashboard_figures.summary(name, page)}
+
+
+@contextmanager
+def _template_context_recorded():
+    """Django's test instrumentation (``response.context``) for one request, not for the timed
+    ones; under a test runner it is already on."""
+    try:
+        setup_test_environment(debug=False)
+    except RuntimeError:  # already set up (pytest-django)
+        yield
+        return
+    try:
+        yield
+    finally:
+        teardown_test_environment()
 
 
 def _time_page(client, url, runs, with_queries) -> dict:
@@ -77,9 +120,9 @@ def _time_page(client, url, runs, with_queries) -> dict:
     if response.status_code != 200:
         return {**page, "page_ms": None, "queries": None}
     if with_queries:
-        with recorded_statements() as recorded:
+        with recorded_statements() as events:
             client.get(url)
-        page["queries"] = len(recorded)
+        page["queries"] = sum(1 for e in events if e["kind"] == "statement")
     page["page_ms"] = _median_ms(lambda: client.get(url), runs)
     return page
 
@@ -94,36 +137,40 @@ def _median_ms(action, runs: int) -> float:
     return round(statistics.median(samples) * 1000, 2)
 
 
-def _explain(cur, queries) -> list[str]:
-    """Which index each range query's accountlines access uses (EXPLAIN's key), and rows."""
+def _explain(cur, executed) -> list[str]:
+    """Which index each accountlines access of the raw SQL uses (EXPLAIN's key), and rows."""
     plans = []
-    for sql, params in queries:
-        if "accountlines" not in sql or not params:
+    for sql, params in executed:
+        if "accountlines" not in sql:
             continue
         cur.execute("EXPLAIN " + sql, params)
         columns = [c[0] for c in cur.description]
         for row in cur.fetchall():
             info = dict(zip(columns, row))
-            if info.get("table") in ("a", "c"):
+            if info.get("table") in ("a", "c", "d"):
                 plans.append(f"{info['table']}: key={info.get('key')} rows≈{info.get('rows')}")
     return plans
 
 
 def _target() -> dict:
-    """The busiest active register over the last 30 full days, and the last full day."""
+    """The last full local day (KOHA_TIME_ZONE), the 30 days ending with it, and the busiest
+    active register over those days."""
     from django.db import connection
 
+    from registers.selectors import local_time
+
     with connection.cursor() as cur:
-        cur.execute("SELECT DATE(MAX(date)) FROM accountlines WHERE register_id IS NOT NULL")
+        cur.execute("SELECT MAX(date) FROM accountlines WHERE register_id IS NOT NULL")
         last = cur.fetchone()[0]
         if last is None:
             raise SystemExit("no register lines in this database: seed it first (make bench-data)")
-        day = last - timedelta(days=1)
+        day = local_time(last.replace(tzinfo=UTC)).date() - timedelta(days=1)
         first = day - timedelta(days=29)
+        bounds = midnights(first, day)
         cur.execute(
             "SELECT a.register_id FROM accountlines a JOIN cash_registers r ON r.id = a.register_id"
             " WHERE r.archived = 0 AND a.date >= %s AND a.date < %s GROUP BY a.register_id"
-            " ORDER BY COUNT(*) DESC LIMIT 1", dashboard_sql.day_bounds(first, day),
+            " ORDER BY COUNT(*) DESC LIMIT 1", [bounds[0], bounds[-1]],
         )
         register = cur.fetchone()[0]
     return {"register": register, "day": day, "first": first}

@@ -59,12 +59,14 @@ def manage(database: str, *args: str, check: bool = True) -> subprocess.Complete
     )
 
 
-def module(database: str, name: str, *args: str, timeout: float | None = None) -> str:
-    """Run ``python -m bench.<name>`` with kohapay's settings on ``database``; return stdout."""
+def module(database: str, name: str, *args: str, timeout: float | None = None,
+           env: dict | None = None) -> str:
+    """Run ``python -m bench.<name>`` with kohapay's settings on ``database`` (plus ``env``);
+    return stdout."""
     done = subprocess.run(
         [sys.executable, "-m", f"bench.{name}", *args], cwd=ROOT,
-        env=kohapay_env(database, in_process=True), capture_output=True, text=True,
-        timeout=timeout,
+        env={**kohapay_env(database, in_process=True), **(env or {})}, capture_output=True,
+        text=True, timeout=timeout,
     )
     if done.returncode != 0:
         raise RuntimeError(f"bench.{name} failed:\n{done.stderr[-4000:]}")

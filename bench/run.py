@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shlex
 import sys
 import time
@@ -30,6 +31,9 @@ def parse_args(argv):
     parser.add_argument("--sizes", default=",".join(seed.DEFAULT_SIZES),
                         help="dashboard sizes to measure when seeded (default 100k,1m,5m)")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per page (median; ≥ 5)")
+    parser.add_argument("--time-zone", default="UTC",
+                        help="KOHA_TIME_ZONE of the dashboard: its days are local days "
+                             "(default UTC, the zone make bench-data seeds with)")
     parser.add_argument("--index-trial", action="append", default=None,
                         help="optional accountlines index to measure, e.g. register_id,date "
                              "(default: register_id,date; 'none' for no trial)")
@@ -50,7 +54,7 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"), "label": args.label,
-        "command": shlex.join(["python", "-m", "bench.run", *argv]), "machine": machine.describe(),
+        "command": _command(argv), "machine": machine.describe(),
     }
     if not args.skip_intake:
         clients = [int(c) for c in args.clients.split(",")]
@@ -72,6 +76,12 @@ def main(argv=None) -> int:
     return 1 if found else 0
 
 
+def _command(argv) -> dict:
+    """How this run was started (``make bench`` says so in BENCH_INVOKED_AS) and what ran."""
+    direct = shlex.join(["python", "-m", "bench.run", *argv])
+    return {"as": os.environ.get("BENCH_INVOKED_AS") or direct, "ran": direct}
+
+
 def _inprocess(what: str, fixture: dict, *extra: str) -> dict | None:
     _log(f"in-process: {what} …")
     try:
@@ -89,7 +99,8 @@ def _dashboard(args) -> dict:
         _log(f"dashboard: {label} …")
         try:
             out = environment.module(intake.databases.size_db(label), "dashboard",
-                                     str(args.runs), *args.index_trial, timeout=3600)
+                                     str(args.runs), *args.index_trial, timeout=3600,
+                                     env={"KOHA_TIME_ZONE": args.time_zone})
         except RuntimeError as exc:  # e.g. a page that does not exist yet: report, go on
             measured[label] = {"error": str(exc).strip().splitlines()[-1]}
             _log(f"dashboard: {label} failed: {measured[label]['error']}")
