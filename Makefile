@@ -44,7 +44,8 @@ BENCH_SIZES ?= 100k 1m 5m
 
 bench: $(VENV)/.installed
 	scripts/ensure-system-packages mariadb
-	$(PY) -m bench.run $(BENCH_ARGS)
+	BENCH_INVOKED_AS='make bench$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")' \
+		$(PY) -m bench.run $(BENCH_ARGS)
 
 bench-data: $(VENV)/.installed
 	scripts/ensure-system-packages mariadb
