@@ -191,8 +191,9 @@ def _verification(intake: dict) -> str:
     rows = [[t, x["added"], x["expected"], "yes" if x["added"] == x["expected"] else "**NO**"]
             for t, x in v["tables"].items()]
     ledger = v["verify_ledger"]
-    ledger_text = (f"`manage.py verify_ledger` exit code {ledger['exit_code']}: "
-                   f"`{ledger['output'][-300:]}`" if ledger["available"] else ledger["output"])
+    output = " / ".join(line.strip() for line in ledger["output"][-300:].splitlines())
+    ledger_text = (f"`manage.py verify_ledger` on `kp_bench_intake` after the load, exit code "
+                   f"{ledger['exit_code']}: `{output}`" if ledger["available"] else ledger["output"])
     return "\n".join([
         "### Rows written by kohapay during the run",
         "",
@@ -224,8 +225,9 @@ def _statements(s: dict) -> str:
              "intake transaction)", f"**{steady['total']}**"],
             [f"inside the intake transaction, BEGIN … COMMIT (target ≤ {TARGETS['statements']})",
              f"**{steady['in_transaction']}**"],
-            [f"in {steady['other_transactions']} other transaction(s) of the request "
-             "(e.g. the rate limit's)", steady["in_other_transactions"]],
+            ["in other transactions of the request (e.g. a rate limiter's own; "
+             f"{steady['other_transactions']} such transaction(s))",
+             steady["in_other_transactions"]],
             ["in autocommit, outside any transaction", steady["autocommit"]],
         ]),
         "",
