@@ -42,10 +42,10 @@ test: $(VENV)/.installed
 BENCH_ARGS ?=
 BENCH_SIZES ?= 100k 1m 5m
 
+bench: export BENCH_INVOKED_AS = make bench$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")
 bench: $(VENV)/.installed
 	scripts/ensure-system-packages mariadb
-	BENCH_INVOKED_AS='make bench$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")' \
-		$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 bench-data: $(VENV)/.installed
 	scripts/ensure-system-packages mariadb
