@@ -41,7 +41,8 @@ def recorded_statements():
     events, state = [], {"open": None, "count": 0}
 
     def record(execute, sql, params, many, context):
-        events.append({"kind": "statement", "transaction": state["open"], "sql": sql})
+        events.append({"kind": "statement", "transaction": state["open"], "sql": sql,
+                       "params": params})
         return execute(sql, params, many, context)
 
     def set_autocommit(autocommit):

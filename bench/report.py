@@ -57,6 +57,8 @@ def problems(results: dict) -> list[str]:
     if ledger.get("available") and ledger.get("exit_code") != 0:
         found.append(f"manage.py verify_ledger exited {ledger['exit_code']}")
     for size, r in (results.get("dashboard") or {}).items():
+        if "error" in r:
+            found.append(f"dashboard at {size} not measured: {r['error']}")
         for page, m in (r.get("baseline") or {}).items():
             if not (m.get("figures") or {}).get("match"):
                 found.append(f"dashboard {page} at {size}: the raw SQL's figures differ from the "
@@ -302,10 +304,10 @@ def _dashboard(measured: dict) -> str:
         "",
         *_checks(d),
         "",
-        "Index used by the raw SQL's accountlines accesses (EXPLAIN):",
+        "How the accountlines reads are done (EXPLAIN: table, index, estimated rows; reads of "
+        "more than two rows), the page's queries against the raw SQL's:",
         "",
-        *[f"- {size} {page}: " + "; ".join(m.get("raw_sql_plan") or ["–"])
-          for size, r in d.items() for page, m in r["baseline"].items()],
+        *_plans(d),
     ]
     trials = _trial_rows(d)
     if trials:
@@ -372,6 +374,15 @@ def _checks(d: dict) -> list[str]:
             verdict = "equal" if check.get("match") else "**DIFFERENT**"
             lines.append(f"- {size} {page}: {verdict} ({check.get('compared', '–')})")
             lines += [f"  - `{x}`" for x in check.get("differences", [])]
+    return lines
+
+
+def _plans(d: dict) -> list[str]:
+    lines = []
+    for size, r in d.items():
+        for page, m in r["baseline"].items():
+            lines += [f"- {size} {page}, page: " + "; ".join(m.get("page_plan") or ["–"]),
+                      f"- {size} {page}, raw SQL: " + "; ".join(m.get("raw_sql_plan") or ["–"])]
     return lines
 
 
