@@ -56,6 +56,13 @@ def problems(results: dict) -> list[str]:
     ledger = (verification or {}).get("verify_ledger") or {}
     if ledger.get("available") and ledger.get("exit_code") != 0:
         found.append(f"manage.py verify_ledger exited {ledger['exit_code']}")
+    steady = (results.get("statements") or {}).get("steady") or {}
+    if steady and steady.get("status") != 201:
+        found.append(f"the in-process intake whose statements are counted answered "
+                     f"{steady.get('status')}")
+    statuses = (results.get("profile") or {}).get("statuses") or {}
+    if any(str(code) != "201" for code in statuses):
+        found.append(f"the profiled in-process intakes answered {statuses}")
     for size, r in (results.get("dashboard") or {}).items():
         if "error" in r:
             found.append(f"dashboard at {size} not measured: {r['error']}")

@@ -58,3 +58,14 @@ def test_flatness_compares_5m_with_100k_when_both_were_measured():
     assert report.flat_pair({"100k": {}, "1m": {}, "5m": {}}) == ("100k", "5m")
     assert report.flat_pair({"10k": {}, "100k": {}}) == ("10k", "100k")
     assert report.flat_pair({"100k": {}}) is None
+
+
+def test_statements_counted_on_a_refused_intake_make_the_run_invalid():
+    run = results()
+    run["statements"] = {"steady": {"status": 429}}
+    run["profile"] = {"statuses": {"201": 150, "429": 50}}
+
+    found = report.problems(run)
+
+    assert any("answered 429" in p for p in found)
+    assert any("profiled" in p for p in found)
