@@ -127,7 +127,8 @@ def overview(run: Runner, day: date) -> dict:
         return {"registers": [], "labels": labels, "last": {}, "period": [], "since": []}
     last = dict(run.rows(LAST_CASHUPS.format(ids=in_list(ids)), ids))
     start, end = midnights(day, day)
-    period = run.rows(PERIOD_BY_REGISTER.format(ids=in_list(ids)), [*ids, start, end, start - SLACK])
+    period = run.rows(PERIOD_BY_REGISTER.format(ids=in_list(ids)),
+                      [*ids, start, end, start - SLACK])
     conditions, params = _since_cashup(ids, last)
     since = run.rows(SINCE_CASHUP.format(conditions=conditions), params)
     return {"registers": registers, "labels": labels, "last": last, "period": period,
