@@ -1,9 +1,9 @@
 """The rate limits' counter (``payments.services.rate_counter``, ``payments.throttling``): one
-atomic statement per check, run outside any transaction; the count comes back with that statement; exact
-under a concurrent burst from real threads on their own connections; fixed, clock-aligned windows
-with ``Retry-After`` = the time left; per user on the register figures; the forwarded address
-behind the proxy. (The per-client, per-client_id and per-address limits: ``test_access.py``;
-two processes sharing one limit: ``test_processes.py``.)"""
+atomic statement per check, run outside any transaction; the count comes back with that
+statement; exact under a concurrent burst from real threads on their own connections; fixed,
+clock-aligned windows with ``Retry-After`` = the time left; per user on the register figures;
+the forwarded address behind the proxy. (The per-client, per-client_id and per-address limits:
+``test_access.py``; two processes sharing one limit: ``test_processes.py``.)"""
 import base64
 import math
 import threading
