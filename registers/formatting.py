@@ -22,3 +22,10 @@ def display_amount(value: Decimal | None) -> str:
     rounded = (value if value is not None else Decimal("0")).quantize(CENT, ROUND_HALF_UP)
     text = f"{abs(rounded):,.2f}"
     return f"\u2212{text}" if rounded < 0 else text
+
+
+def sign_class(value: Decimal | None) -> str:
+    """CSS class of an amount on a page: ``neg``, ``zero`` or ``pos``."""
+    if value is None or value == 0:
+        return "zero"
+    return "neg" if value < 0 else "pos"

@@ -13,6 +13,7 @@ from registers import exports
 from registers.access import dashboard_page, library_codes
 from registers.cashups import cashup_history
 from registers.charts import daily_net_chart, share_bars
+from registers.display import day_rows
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
 from registers.models import CashRegister
 from registers.lookups import dashboard_libraries, dashboard_registers, payment_type_labels
@@ -26,7 +27,7 @@ from registers.selectors import (
     overview,
 )
 from registers.tables import day_table, overview_table, register_table
-from registers.transactions import day_lines
+from registers.transactions import day_lines, day_totals
 
 
 CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
@@ -118,10 +119,11 @@ def day_page(request, register_id: int, day: date):
     if not form.is_valid():
         return _invalid(request, "registers/day.html", context)
     payment_type = form.cleaned_data["payment_type"] or None
-    days, recency = DayRange.single(day), Recency.current()
-    (totals,) = daily_totals(register.id, days, payment_type, recency=recency)
-    lines = day_lines(register.id, day, payment_type, recency=recency)
-    table = day_table(lines, totals.totals, labels)
+    days = DayRange.single(day)
+    lines = day_lines(register.id, day, payment_type)
+    table = day_table(lines, day_totals(lines), labels)
     if form.cleaned_data["format"] == "csv":
         return exports.day_csv(register, days, table)
-    return render(request, "registers/day.html", {**context, "table": table, "days": days})
+    return render(request, "registers/day.html", {
+        **context, "table": table, "days": days, "rows": day_rows(table.lines, labels),
+    })

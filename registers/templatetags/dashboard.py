@@ -3,7 +3,7 @@ from django import template
 from django.conf import settings
 from django.utils.http import urlencode
 
-from registers.formatting import display_amount
+from registers.formatting import display_amount, sign_class
 from registers.selectors import local_time
 
 register = template.Library()
@@ -16,10 +16,7 @@ def money(value):
 
 @register.filter
 def sign(value):
-    """CSS class of an amount: ``neg``, ``zero`` or ``pos``."""
-    if value is None or value == 0:
-        return "zero"
-    return "neg" if value < 0 else "pos"
+    return sign_class(value)
 
 
 @register.simple_tag(takes_context=True)
