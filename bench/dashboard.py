@@ -122,7 +122,8 @@ def _time_page(client, url, runs, with_queries) -> dict:
     if with_queries:
         with recorded_statements() as events:
             client.get(url)
-        statements = [(e["sql"], e["params"]) for e in events if e["kind"] == "statement"]
+        statements = [(e["executed"], None) if e.get("executed") else (e["sql"], e["params"])
+                      for e in events if e["kind"] == "statement"]
         page["queries"] = len(statements)
         page["page_plan"] = _explain_page(statements)
     page["page_ms"] = _median_ms(lambda: client.get(url), runs)
@@ -150,9 +151,14 @@ def _explain(cur, executed) -> list[str]:
         columns = [c[0] for c in cur.description]
         for row in cur.fetchall():
             info = dict(zip(columns, row))
-            if int(info.get("rows") or 0) > 2:  # MariaDB gives the estimate as text
+            if _estimated_rows(info.get("rows")) > 2:
                 plans.append(f"{info['table']}: key={info.get('key')} rows≈{info.get('rows')}")
     return plans
+
+
+def _estimated_rows(value) -> int:
+    """MariaDB gives EXPLAIN's row estimate as text, sometimes with a share: '6060 (27%)'."""
+    return int(str(value or 0).split()[0])
 
 
 def _explain_page(statements) -> list[str]:

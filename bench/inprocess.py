@@ -38,12 +38,17 @@ def recorded_statements():
     from django.db import connections
 
     conn = connections["default"]
+    # Open the connection first: its set-up statements (isolation level…) are not the request's.
+    conn.ensure_connection()
     events, state = [], {"open": None, "count": 0}
 
     def record(execute, sql, params, many, context):
-        events.append({"kind": "statement", "transaction": state["open"], "sql": sql,
-                       "params": params})
-        return execute(sql, params, many, context)
+        event = {"kind": "statement", "transaction": state["open"], "sql": sql, "params": params}
+        events.append(event)
+        result = execute(sql, params, many, context)
+        # What reached the database, after any inner wrapper (an index hint) rewrote it.
+        event["executed"] = conn.ops.last_executed_query(context["cursor"], sql, params)
+        return result
 
     def set_autocommit(autocommit):
         if not autocommit and state["open"] is None:
