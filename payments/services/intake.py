@@ -191,18 +191,24 @@ def _log_fines(plan: IntakePlan) -> None:
 def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
                       balance_before: Decimal):
     """Re-read what was written and prove the ledger is whole before committing: the APPLY
-    offsets link the credit to the debit and sum to −A, both lines are outstanding 0, and the
-    patron's balance is what it was. Returns the lines as stored, the offsets and the balance."""
+    offsets link the credit to the debit and sum to −A, both lines are outstanding 0 (else a bug:
+    500), and the patron's balance is what it was (else a concurrent writer: 409). Returns the
+    lines as stored, the offsets and the balance."""
     lines, balance = intake_reads.written_lines(plan.patron_id, debit.pk, credit.pk)
     offsets = intake_reads.offsets_of(debit.pk, credit.pk)
     stored_debit, stored_credit = lines.get(debit.pk), lines.get(credit.pk)
     problems = ledger_problems(plan.amount, stored_debit, stored_credit, offsets)
-    if balance != balance_before:
-        problems.append(f"balance went from {balance_before} to {balance}")
     if problems:
         logger.error("intake invariant violated for patron %s: %s", plan.patron_id,
                      "; ".join(problems))
         raise err.InvariantViolation(problems=problems)
+    if balance != balance_before:
+        # Our two lines are proven settled, so they add 0 to the balance: only another writer
+        # (Koha's desk takes no lock on the patron) can have moved it. Not a bug, a race —
+        # refuse, roll back, and let the client retry with the same key.
+        logger.warning("patron %s balance went from %s to %s during the intake (a concurrent "
+                       "Koha write); rolled back", plan.patron_id, balance_before, balance)
+        raise err.ConcurrentChange()
     return stored_debit, stored_credit, offsets, balance
 
 

@@ -3,6 +3,7 @@ failed invariant is a logged 500 that commits nothing, and the intake stays with
 of SQL statements. These tests really commit (transactional_db)."""
 import logging
 import re
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -64,6 +65,31 @@ def test_failed_invariant_is_a_logged_500_that_commits_nothing(kiosk, pay, monke
     assert response.json()["error_code"] == "internal_server_error"
     assert "still outstanding" in caplog.text
     assert row_counts() == before
+
+
+def test_a_koha_desk_write_during_the_intake_is_a_409_and_nothing_is_written(
+        koha, kiosk, pay, monkeypatch, caplog):
+    real = intake._lock_patron
+
+    def lock_then_koha_desk_charges(patron_id):
+        # Koha's desk takes no lock on the patron. (Written on our connection, so that the
+        # test stays in one transaction; a desk's own commit would change the balance alike.)
+        balance = real(patron_id)
+        AccountLine.objects.create(
+            patron_id=patron_id, amount=Decimal("5"), amountoutstanding=Decimal("5"),
+            debit_type_id="MANUAL", interface="intranet", library_id="CPL", description="",
+            note="")
+        return balance
+
+    monkeypatch.setattr(intake, "_lock_patron", lock_then_koha_desk_charges)
+    before = row_counts()
+    with caplog.at_level(logging.WARNING, logger="kohapay.intake"):
+        response = pay(key="desk-race")
+    assert response.status_code == 409 and response.json()["error_code"] == "concurrent_change"
+    assert "concurrent Koha write" in caplog.text
+    assert row_counts() == before
+    monkeypatch.undo()
+    assert pay(key="desk-race").status_code == 201  # the retry goes through
 
 
 def test_row_deleted_meanwhile_is_a_409_and_nothing_is_written(koha, kiosk, pay, monkeypatch):
