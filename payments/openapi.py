@@ -52,8 +52,9 @@ class KohaErrorSerializer(serializers.Serializer):
 
 
 class DuplicateExternalIdErrorSerializer(KohaErrorSerializer):
-    payment_id = serializers.IntegerField(help_text="The payment already recorded with this "
-                                                    "external_id.")
+    payment_id = serializers.IntegerField(
+        required=False, help_text="With duplicate_external_id: the payment already recorded "
+                                  "with this external_id.")
 
 
 @extend_schema_serializer(component_name="Token")  # → TokenRequest

@@ -57,7 +57,9 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
             403: docs.error_response("Outside the client's libraries, registers or debit types."),
             404: docs.error_response("No such patron."),
             409: OpenApiResponse(docs.DuplicateExternalIdErrorSerializer, description="The "
-                                 "external_id was already used (its payment_id is given)."),
+                                 "external_id was already used (its payment_id is given), or "
+                                 "Koha's rows changed during the intake (concurrent_change: "
+                                 "nothing was written; retry with the same key)."),
             413: docs.error_response("The body is larger than KOHAPAY_MAX_BODY_BYTES."),
             415: docs.error_response("The body is not application/json."),
             422: docs.error_response("The Idempotency-Key was used for a different request."),
