@@ -16,6 +16,7 @@ from payments.serializers import (
     PaymentIntakeRequestSerializer,
     PaymentListQuerySerializer,
     raise_request_errors,
+    validated_intake,
 )
 from payments.services.idempotency import request_hash, validate_idempotency_key
 from payments.services.intake import record_payment
@@ -76,10 +77,7 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
     def post(self, request, patron_id):
         patron_id = path_id(patron_id, "patron_id")
         key = validate_idempotency_key(request.headers.get("Idempotency-Key"))
-        serializer = PaymentIntakeRequestSerializer(data=request.data)
-        if not serializer.is_valid():
-            raise_request_errors(serializer.errors, list(serializer.fields))
-        data = serializer.validated_data
+        data = validated_intake(request.data)
         result = record_payment(
             client=request.user.client, patron_id=patron_id, idempotency_key=key,
             request_hash=request_hash(patron_id, data), **data,
