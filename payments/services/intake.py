@@ -6,8 +6,7 @@ what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6) plus kohapay's 
     _lock_patron → [_allocate_credit_number] → _create_lines → _create_offsets → _settle
     → _record_statistics → [_log_fines] → _check_invariants → _record_intake
 
-Each step is one SQL statement (two for the check), so an intake is at most 10 statements inside
-the transaction. The statements never change shape, so they are written once as plain SQL
+Each step is one SQL statement, so an intake is at most 9 statements inside the transaction. The statements never change shape, so they are written once as plain SQL
 (``intake_reads``, ``intake_writes``) instead of being compiled by the ORM on every intake.
 Any exception — a rule, a database error, a failed invariant — escapes the ``atomic`` block and
 rolls everything back: no row is ever left half-written.
@@ -17,7 +16,7 @@ from datetime import datetime
 from datetime import timezone as dt_timezone
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from payments import exceptions as err
@@ -82,11 +81,12 @@ def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
         now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
         credit_number = _allocate_credit_number(plan, now)
         debit, credit = _create_lines(plan, now, credit_number)
-        _create_offsets(plan, debit, credit)
+        offsets = _create_offsets(plan, debit, credit)
         _settle(debit, credit)
         _record_statistics(plan, now)
         _log_fines(plan)
-        debit, credit, offsets, balance = _check_invariants(plan, debit, credit, balance_before)
+        debit, credit, balance = _check_invariants(plan, debit, credit, offsets,
+                                                   balance_before)
         body = intake_response_body(
             patron_id=plan.patron_id, external_id=external_id, balance=balance,
             debit=debit, credit=credit, offsets=offsets,
@@ -143,15 +143,23 @@ def _create_lines(plan: IntakePlan, now: datetime,
     return debit, credit
 
 
-def _create_offsets(plan: IntakePlan, debit: AccountLine, credit: AccountLine) -> None:
-    """CREATE (debit, +A), CREATE (credit, +A — add_credit's sign), APPLY (credit→debit, −A)."""
+def _create_offsets(plan: IntakePlan, debit: AccountLine,
+                    credit: AccountLine) -> list[AccountOffset]:
+    """CREATE (debit, +A), CREATE (credit, +A — add_credit's sign), APPLY (credit→debit, −A).
+    Returns them as stored, straight from ``RETURNING`` (no lines but ours can have offsets
+    yet: they are uncommitted), else read back."""
     amount = plan.amount
-    intake_writes.insert([
+    offsets = [
         AccountOffset(debit_id=debit.pk, type=AccountOffset.Type.CREATE, amount=amount),
         AccountOffset(credit_id=credit.pk, type=AccountOffset.Type.CREATE, amount=amount),
         AccountOffset(credit_id=credit.pk, debit_id=debit.pk, type=AccountOffset.Type.APPLY,
                       amount=-amount),
-    ])
+    ]
+    if not connection.features.can_return_rows_from_bulk_insert:  # an old SQLite
+        intake_writes.insert(offsets)
+        return intake_reads.offsets_of(debit.pk, credit.pk)
+    intake_writes.insert(offsets, return_rows=True)
+    return offsets
 
 
 def _settle(debit: AccountLine, credit: AccountLine) -> None:
@@ -189,13 +197,12 @@ def _log_fines(plan: IntakePlan) -> None:
 
 
 def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
-                      balance_before: Decimal):
-    """Re-read what was written and prove the ledger is whole before committing: the APPLY
-    offsets link the credit to the debit and sum to −A, both lines are outstanding 0 (else a bug:
-    500), and the patron's balance is what it was (else a concurrent writer: 409). Returns the
-    lines as stored, the offsets and the balance."""
+                      offsets: list[AccountOffset], balance_before: Decimal):
+    """Re-read the lines and prove the ledger is whole before committing: the APPLY offsets
+    (as stored) link the credit to the debit and sum to −A, both lines are outstanding 0 (else
+    a bug: 500), and the patron's balance is what it was (else a concurrent writer: 409).
+    Returns the lines as stored and the balance."""
     lines, balance = intake_reads.written_lines(plan.patron_id, debit.pk, credit.pk)
-    offsets = intake_reads.offsets_of(debit.pk, credit.pk)
     stored_debit, stored_credit = lines.get(debit.pk), lines.get(credit.pk)
     problems = ledger_problems(plan.amount, stored_debit, stored_credit, offsets)
     if problems:
@@ -209,7 +216,7 @@ def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
         logger.warning("patron %s balance went from %s to %s during the intake (a concurrent "
                        "Koha write); rolled back", plan.patron_id, balance_before, balance)
         raise err.ConcurrentChange()
-    return stored_debit, stored_credit, offsets, balance
+    return stored_debit, stored_credit, balance
 
 
 def _record_intake(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
