@@ -12,7 +12,7 @@ import json
 import time
 import urllib.parse
 
-from bench import databases, environment, loadgen, physical_floor, servers, setup_db
+from bench import cpu, databases, environment, loadgen, physical_floor, servers, setup_db
 from bench.workload import Workload
 
 PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"
@@ -42,14 +42,21 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
         contenders = _contenders(kport, fport, token, kohapay_load, floor_load, missing)
         ports = {"kohapay": kport, "framework": fport, "two_call": fport}
         kohapay_ok = _warm_up(contenders, ports, results["failures"], log)
+        database_pid = cpu.database_server_pid()
         for c in clients:
-            row = {"physical": _checked(
-                physical_floor.run(databases.FLOOR_DB, floor_load, f"phys{c}", c, duration),
-                "physical", c, results["failures"], log)}
+            with cpu.measured(None, database_pid) as spent:
+                physical = physical_floor.run(databases.FLOOR_DB, floor_load, f"phys{c}", c,
+                                              duration)
+            row = {"physical": _checked(physical, "physical", c, results["failures"], log,
+                                        spent)}
             for name, make_step in contenders.items():
-                row[name] = None if make_step is None else _checked(
-                    loadgen.run(c, duration, loadgen.http_connector(ports[name]),
-                                make_step(f"c{c}", c)), name, c, results["failures"], log)
+                if make_step is None:
+                    row[name] = None
+                    continue
+                with cpu.measured(servers.PIDS.get(ports[name]), database_pid) as spent:
+                    result = loadgen.run(c, duration, loadgen.http_connector(ports[name]),
+                                         make_step(f"c{c}", c))
+                row[name] = _checked(result, name, c, results["failures"], log, spent)
             kohapay_ok += row["kohapay"]["ok"] if row["kohapay"] else 0
             results["per_clients"][str(c)] = row
             log(f"intake: C={c} " + ", ".join(
@@ -72,10 +79,14 @@ def _warm_up(contenders: dict, ports: dict, failures: list, log) -> int:
     return kohapay_ok
 
 
-def _checked(result: loadgen.LoadResult, name: str, clients, failures: list, log) -> dict:
-    """The run's summary; any answer but a 201 (or a failed transaction) is recorded and shouted:
-    a benchmark that counts refusals as answers measures nothing."""
+def _checked(result: loadgen.LoadResult, name: str, clients, failures: list, log,
+             spent: dict | None = None) -> dict:
+    """The run's summary (with the CPU it cost per payment, when measured); any answer but a 201
+    (or a failed transaction) is recorded and shouted: a benchmark that counts refusals as
+    answers measures nothing."""
     summary = result.summary()
+    if spent is not None:
+        summary["cpu_ms_per_payment"] = cpu.per_payment_ms(spent, result.ok)
     if result.failed:
         failures.append({"contender": name, "clients": clients, "failures": summary["failures"],
                          "samples": summary["failure_samples"]})

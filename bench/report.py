@@ -1,6 +1,7 @@
 """Turn one run's results into ``docs/benchmarks.md`` (and print the same tables)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 TARGETS = {
@@ -168,7 +169,38 @@ def _intake(intake: dict) -> str:
     ]
     if missing:
         text += ["", f"**kohapay not measured**: {missing}."]
+    cpu_rows = _cpu_rows(intake)
+    if cpu_rows:
+        text += [
+            "", "### CPU per payment, by process",
+            "",
+            "Where each contender's cost lands (`bench/cpu.py`, from `/proc`): milliseconds of CPU "
+            "per payment of the load generator (this process; for the physical floor, its own "
+            "clients), the gunicorn server (master and workers), MariaDB, and the whole machine "
+            "(every process, any other load included). With every process sharing "
+            f"{_cores()} cores, throughput at high C is about cores ÷ the machine's figure: the "
+            "server and MariaDB columns say which layer a ratio comes from.",
+            "",
+            table(["C", "contender", "payments/s", "load generator ms", "server ms",
+                   "MariaDB ms", "machine ms"], cpu_rows),
+        ]
     return "\n".join(text)
+
+
+def _cores() -> int:
+    return os.cpu_count() or 1
+
+
+def _cpu_rows(intake: dict) -> list[list]:
+    rows = []
+    for c, row in intake["per_clients"].items():
+        for name in ("kohapay", "framework", "physical", "two_call"):
+            measured = row.get(name)
+            spent = measured and measured.get("cpu_ms_per_payment")
+            if spent:
+                rows.append([c, name, measured["throughput"], spent["load_generator"],
+                             spent["server"], spent["mariadb"], spent["machine"]])
+    return rows
 
 
 def _two_call(intake: dict) -> str:

@@ -21,6 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LOG_DIR = ROOT / "var" / "bench"
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+PIDS: dict[int, int] = {}  # port → pid of the gunicorn master serving it (for ``bench.cpu``)
 
 
 def gunicorn_args(workers: int) -> list[str]:
@@ -46,8 +47,10 @@ def gunicorn(app: str, env: dict, name: str, workers: int):
     )
     try:
         _wait_until_serving(port, process, name)
+        PIDS[port] = process.pid
         yield port
     finally:
+        PIDS.pop(port, None)
         _stop(process)
         log.close()
 
