@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import platform
 import subprocess
+import time
 
 from bench import databases
 
@@ -62,3 +63,21 @@ def _git_commit() -> str:
                               text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+
+
+CALIBRATION_LOOP = 5_000_000
+
+
+def calibration_ms() -> float:
+    """Wall time of a fixed pure-Python loop (best of three): how fast this machine's cores run
+    *right now*. Taken before and after a run, it tells a quiet machine from one whose cores are
+    shared with other work (a virtual machine's neighbours, a test suite), which moves absolute
+    figures and, less, ratios. Compare it between runs of the same machine only."""
+    best = float("inf")
+    for _ in range(3):
+        began = time.perf_counter()
+        total = 0
+        for n in range(CALIBRATION_LOOP):
+            total += n
+        best = min(best, time.perf_counter() - began)
+    return round(best * 1000, 1)

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from bench.machine import CALIBRATION_LOOP
+
 TARGETS = {
     "framework_ratio_8": 0.70,  # kohapay throughput ≥ 70 % of the framework floor at 8 clients
     "tail_8": 3.0,  # p99 ≤ 3 × p50 at 8 clients
@@ -115,9 +117,20 @@ def _header(results: dict) -> str:
         f"MariaDB {m['mariadb']} on loopback, Python {m['python']}, kohapay commit {m['git_commit']}",
         f"- MariaDB settings (untouched): " + ", ".join(f"{k}={v}" for k, v in
                                                       m["mariadb_settings"].items()),
+        *_calibration_line(results),
         *_rate_limit_line(results),
         *_problem_block(problems(results)),
     ])
+
+
+def _calibration_line(results: dict) -> list[str]:
+    calibration = results.get("calibration_ms")
+    if not calibration:
+        return []
+    return [f"- CPU speed during the run: a fixed Python loop (`bench/machine.py`, "
+            f"{CALIBRATION_LOOP:,} additions) took {calibration.get('before')} ms before and "
+            f"{calibration.get('after')} ms after (lower is faster; compare runs of one machine "
+            "only: a figure well above the machine's usual one means its cores were shared)"]
 
 
 def _command_line(command) -> str:

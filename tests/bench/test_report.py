@@ -69,3 +69,10 @@ def test_statements_counted_on_a_refused_intake_make_the_run_invalid():
 
     assert any("answered 429" in p for p in found)
     assert any("profiled" in p for p in found)
+
+
+def test_the_cpu_calibration_is_stated_when_measured():
+    run = results()
+    assert "CPU speed during the run" not in report.render(run)
+    run["calibration_ms"] = {"before": 120.5, "after": 310.0}
+    assert "took 120.5 ms before and 310.0 ms after" in report.render(run)
