@@ -66,13 +66,19 @@ def _git_commit() -> str:
 
 
 CALIBRATION_LOOP = 5_000_000
+CALIBRATION_ROUND_TRIPS = 2000
 
 
-def calibration_ms() -> float:
-    """Wall time of a fixed pure-Python loop (best of three): how fast this machine's cores run
-    *right now*. Taken before and after a run, it tells a quiet machine from one whose cores are
-    shared with other work (a virtual machine's neighbours, a test suite), which moves absolute
-    figures and, less, ratios. Compare it between runs of the same machine only."""
+def calibration() -> dict:
+    """How fast this machine runs *right now*, taken before and after a run: a fixed pure-Python
+    loop (the cores) and a ``SELECT 1`` round trip to MariaDB over loopback (the path every
+    statement takes: driver, kernel, server). A virtual machine whose host is busy, or a test
+    suite running beside the benchmark, moves both — and with them absolute figures and, less,
+    ratios. Compare them between runs of the same machine only."""
+    return {"python_loop_ms": _python_loop_ms(), "select1_us": _select1_us()}
+
+
+def _python_loop_ms() -> float:
     best = float("inf")
     for _ in range(3):
         began = time.perf_counter()
@@ -81,3 +87,19 @@ def calibration_ms() -> float:
             total += n
         best = min(best, time.perf_counter() - began)
     return round(best * 1000, 1)
+
+
+def _select1_us() -> float:
+    conn = databases.connect()
+    try:
+        cur = conn.cursor()
+        samples = []
+        for _ in range(CALIBRATION_ROUND_TRIPS):
+            began = time.perf_counter()
+            cur.execute("SELECT 1")
+            cur.fetchall()
+            samples.append(time.perf_counter() - began)
+    finally:
+        conn.close()
+    samples.sort()
+    return round(samples[len(samples) // 2] * 1e6, 1)

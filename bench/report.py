@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bench.machine import CALIBRATION_LOOP
+from bench.machine import CALIBRATION_LOOP, CALIBRATION_ROUND_TRIPS
 
 TARGETS = {
     "framework_ratio_8": 0.70,  # kohapay throughput ≥ 70 % of the framework floor at 8 clients
@@ -124,13 +124,15 @@ def _header(results: dict) -> str:
 
 
 def _calibration_line(results: dict) -> list[str]:
-    calibration = results.get("calibration_ms")
+    calibration = results.get("calibration")
     if not calibration:
         return []
-    return [f"- CPU speed during the run: a fixed Python loop (`bench/machine.py`, "
-            f"{CALIBRATION_LOOP:,} additions) took {calibration.get('before')} ms before and "
-            f"{calibration.get('after')} ms after (lower is faster; compare runs of one machine "
-            "only: a figure well above the machine's usual one means its cores were shared)"]
+    before, after = calibration.get("before") or {}, calibration.get("after") or {}
+    return [f"- Machine speed during the run (`bench/machine.py`; lower is faster; compare runs of "
+            f"one machine only): a fixed Python loop of {CALIBRATION_LOOP:,} additions took "
+            f"{before.get('python_loop_ms')} ms before and {after.get('python_loop_ms')} ms after; "
+            f"a `SELECT 1` round trip to MariaDB took {before.get('select1_us')} µs before and "
+            f"{after.get('select1_us')} µs after (median of {CALIBRATION_ROUND_TRIPS:,})"]
 
 
 def _command_line(command) -> str:

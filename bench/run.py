@@ -55,7 +55,7 @@ def main(argv=None) -> int:
     results = {
         "date": time.strftime("%Y-%m-%d %H:%M %Z"), "label": args.label,
         "command": _command(argv), "machine": machine.describe(),
-        "calibration_ms": {"before": machine.calibration_ms()},
+        "calibration": {"before": machine.calibration()},
     }
     if not args.skip_intake:
         clients = [int(c) for c in args.clients.split(",")]
@@ -66,7 +66,7 @@ def main(argv=None) -> int:
             results["profile"] = _inprocess("profile", fixture, str(args.profile_requests))
     if not args.skip_dashboard:
         results["dashboard"] = _dashboard(args)
-    results["calibration_ms"]["after"] = machine.calibration_ms()
+    results["calibration"]["after"] = machine.calibration()
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     (LOG_DIR / "results.json").write_text(json.dumps(results, indent=1, default=str))
     text = report.write(results, ROOT / args.output)

@@ -71,8 +71,11 @@ def test_statements_counted_on_a_refused_intake_make_the_run_invalid():
     assert any("profiled" in p for p in found)
 
 
-def test_the_cpu_calibration_is_stated_when_measured():
+def test_the_machine_calibration_is_stated_when_measured():
     run = results()
-    assert "CPU speed during the run" not in report.render(run)
-    run["calibration_ms"] = {"before": 120.5, "after": 310.0}
-    assert "took 120.5 ms before and 310.0 ms after" in report.render(run)
+    assert "Machine speed during the run" not in report.render(run)
+    run["calibration"] = {"before": {"python_loop_ms": 120.5, "select1_us": 25.0},
+                          "after": {"python_loop_ms": 310.0, "select1_us": 101.5}}
+    text = report.render(run)
+    assert "took 120.5 ms before and 310.0 ms after" in text
+    assert "took 25.0 µs before and 101.5 µs after" in text
