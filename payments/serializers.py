@@ -126,11 +126,12 @@ def validated_intake(data) -> dict:
     return serializer.validated_data
 
 
-# The serializer's rules, field by field: (required, null allowed, min length, max length).
+# The serializer's text fields: (null allowed, min length, max length). Optional fields are
+# those with a default.
 _TEXT_RULES = {
-    "debit_type": (True, False, 1, 80), "payment_type": (True, False, 1, 80),
-    "library_id": (False, True, 1, 10), "description": (False, False, 0, TEXT_MAX),
-    "note": (False, False, 0, TEXT_MAX), "external_id": (False, True, 1, 100),
+    "debit_type": (False, 1, 80), "payment_type": (False, 1, 80),
+    "library_id": (True, 1, 10), "description": (False, 0, TEXT_MAX),
+    "note": (False, 0, TEXT_MAX), "external_id": (True, 1, 100),
 }
 _DEFAULTS = {"register_id": None, "library_id": None, "description": "", "note": "",
              "external_id": None}
@@ -159,7 +160,7 @@ def _well_formed_intake(data) -> dict | None:
             except ValueError:
                 return None
         elif value is None:
-            if name != "register_id" and not _TEXT_RULES[name][1]:
+            if name != "register_id" and not _TEXT_RULES[name][0]:
                 return None
             validated[name] = None
         elif name == "register_id":
@@ -167,7 +168,7 @@ def _well_formed_intake(data) -> dict | None:
                 return None
             validated[name] = value
         else:
-            _, _, shortest, longest = _TEXT_RULES[name]
+            _, shortest, longest = _TEXT_RULES[name]
             if (type(value) is not str or not shortest <= len(value) <= longest
                     or _NOT_ALLOWED_IN_TEXT.search(value)
                     or (name == "external_id" and not value.isprintable())):

@@ -6,8 +6,9 @@ what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6) plus kohapay's 
     _lock_patron → [_allocate_credit_number] → _create_lines → _create_offsets → _settle
     → _record_statistics → [_log_fines] → _check_invariants → _record_intake
 
-Each step is one SQL statement, so an intake is at most 9 statements inside the transaction. The statements never change shape, so they are written once as plain SQL
-(``intake_reads``, ``intake_writes``) instead of being compiled by the ORM on every intake.
+Each step is one SQL statement, so an intake is at most 9 statements inside the transaction.
+The statements never change shape, so they are written once as plain SQL (``intake_reads``,
+``intake_writes``) instead of being compiled by the ORM on every intake.
 Any exception — a rule, a database error, a failed invariant — escapes the ``atomic`` block and
 rolls everything back: no row is ever left half-written.
 """

@@ -26,7 +26,8 @@ def insert(objs: list, *, return_ids: bool = False, return_rows: bool = False) -
         model.objects.bulk_create(objs)  # a database without RETURNING (an old SQLite)
         return
     _check_defaults(model, objs)
-    params = [_value(field, plain, obj) for obj in objs for field, plain in _converters(model)]
+    params = [_value(field, plain, obj)
+              for obj in objs for field, plain in _write_columns(model)]
     returning = "rows" if return_rows else "ids" if return_ids else None
     with connection.cursor() as cursor:
         cursor.execute(_insert_sql(model, len(objs), returning), params)
@@ -97,7 +98,7 @@ INTEGER_FIELDS = (models.IntegerField, models.BigIntegerField, models.PositiveIn
 
 
 @cache
-def _converters(model) -> tuple:
+def _write_columns(model) -> tuple:
     """(field, the type its values may have to skip the field's methods, or None), per
     inserted column in ``_insert_fields`` order."""
     return tuple((field, _plain(field)) for field in _insert_fields(model))

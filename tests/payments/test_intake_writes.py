@@ -68,7 +68,7 @@ def test_values_are_the_fields_own_conversions(kiosk, index):
     """The shortcut for plain values (``_value`` skipping ``pre_save``/``get_db_prep_save``)
     hands the driver exactly what the field's own methods give, column by column."""
     obj = samples(kiosk)[index]()
-    converters = intake_writes._converters(type(obj))
+    converters = intake_writes._write_columns(type(obj))
     assert any(plain for _, plain in converters)  # the shortcut is really taken somewhere
     for field, plain in converters:
         got = intake_writes._value(field, plain, obj)
