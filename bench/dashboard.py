@@ -73,14 +73,19 @@ def _measure_pages(client, connection, target, runs, first_pass=False) -> dict:
     and the raw SQL's plans."""
     measured = {}
     for name, (url, raw) in _pages(target).items():
-        page = _time_page(client, url, runs, first_pass)
+        page = _page_facts(client, url, first_pass)
         with connection.cursor() as cur:
             if first_pass:
                 runner = Runner(cur)
                 page["figures"] = _check(client, url, name, raw(runner))
                 page["raw_sql_queries"] = len(runner.executed)
                 page["raw_sql_plan"] = _explain(cur, runner.executed)
-            page["raw_sql_ms"] = _median_ms(lambda: raw(Runner(cur)), runs)
+            if page["status"] == 200:
+                page["page_ms"], page["raw_sql_ms"] = _paired_medians_ms(
+                    lambda: client.get(url), lambda: raw(Runner(cur)), runs)
+            else:
+                page["raw_sql_ms"] = _paired_medians_ms(
+                    lambda: None, lambda: raw(Runner(cur)), runs)[1]
         page.update({"url": url, "ratio": round(page["page_ms"] / page["raw_sql_ms"], 2)
                      if page["status"] == 200 else None})
         measured[name] = page
@@ -114,7 +119,8 @@ def _template_context_recorded():
         teardown_test_environment()
 
 
-def _time_page(client, url, runs, with_queries) -> dict:
+def _page_facts(client, url, with_queries) -> dict:
+    """Status and size of the page; on the first pass also its queries and their plans."""
     response = client.get(url)  # warm-up: templates compiled, caches filled
     page = {"status": response.status_code, "bytes": len(response.content)}
     if response.status_code != 200:
@@ -126,18 +132,21 @@ def _time_page(client, url, runs, with_queries) -> dict:
                       for e in events if e["kind"] == "statement"]
         page["queries"] = len(statements)
         page["page_plan"] = _explain_page(statements)
-    page["page_ms"] = _median_ms(lambda: client.get(url), runs)
     return page
 
 
-def _median_ms(action, runs: int) -> float:
-    action()
-    samples = []
+def _paired_medians_ms(page, raw, runs: int) -> tuple[float, float]:
+    """Median wall time of ``page`` and of ``raw``, timed in alternation (page, raw, page, raw…)
+    after one warm-up of each: a machine whose speed drifts during the measurement (a shared
+    host) then slows both alike, and their ratio stays meaningful."""
+    page(), raw()
+    samples = ([], [])
     for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        samples.append(time.perf_counter() - began)
-    return round(statistics.median(samples) * 1000, 2)
+        for action, times in zip((page, raw), samples):
+            began = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - began)
+    return tuple(round(statistics.median(times) * 1000, 2) for times in samples)
 
 
 def _explain(cur, executed) -> list[str]:
