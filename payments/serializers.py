@@ -2,6 +2,8 @@
 Responses are in ``payments.responses``. Never a write."""
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -126,52 +128,74 @@ def validated_intake(data) -> dict:
     return serializer.validated_data
 
 
-# The serializer's text fields: (null allowed, min length, max length). Optional fields are
-# those with a default.
-_TEXT_RULES = {
-    "debit_type": (False, 1, 80), "payment_type": (False, 1, 80),
-    "library_id": (True, 1, 10), "description": (False, 0, TEXT_MAX),
-    "note": (False, 0, TEXT_MAX), "external_id": (True, 1, 100),
-}
-_DEFAULTS = {"register_id": None, "library_id": None, "description": "", "note": "",
-             "external_id": None}
-_FIELD_ORDER = ("debit_type", "amount", "payment_type", "register_id", "library_id",
-                "description", "note", "external_id")
 _NOT_ALLOWED_IN_TEXT = re.compile("[\x00\ud800-\udfff]")  # DRF CharField's two validators
+
+
+@dataclass(frozen=True)
+class _FieldRule:
+    """What the fast path checks of one field, read off the serializer's declaration."""
+
+    kind: str  # "amount", "id" or "text"
+    required: bool
+    default: object
+    allow_null: bool
+    shortest: int
+    longest: int
+    printable: bool
+
+
+@cache
+def _intake_rules() -> dict[str, _FieldRule]:
+    """The serializer's own fields, in order, as rules: one source of truth for both paths."""
+    rules = {}
+    for name, field in PaymentIntakeRequestSerializer().fields.items():
+        if isinstance(field, AmountField):
+            kind, shortest, longest = "amount", 0, 0
+        elif isinstance(field, StrictIdField):
+            kind, shortest, longest = "id", field.min_value, field.max_value
+        elif isinstance(field, StrictCharField):
+            kind = "text"
+            shortest = field.min_length or (0 if field.allow_blank else 1)
+            longest = field.max_length
+        else:  # a field this check does not know: leave every body to the serializer
+            return {}
+        rules[name] = _FieldRule(kind, field.required, None if field.required else field.default,
+                                 field.allow_null, shortest, longest,
+                                 printable in field.validators)
+    return rules
 
 
 def _well_formed_intake(data) -> dict | None:
     """The validated body when every field plainly satisfies the serializer; None otherwise
     (None never means invalid: the serializer then decides)."""
-    if type(data) is not dict or not data.keys() <= _DEFAULTS.keys() | _TEXT_RULES.keys() | {
-            "amount"}:
+    rules = _intake_rules()
+    if not rules or type(data) is not dict or not data.keys() <= rules.keys():
         return None
     validated = {}
-    for name in _FIELD_ORDER:
+    for name, rule in rules.items():
         if name not in data:
-            if name not in _DEFAULTS:
+            if rule.required:
                 return None
-            validated[name] = _DEFAULTS[name]
+            validated[name] = rule.default
             continue
         value = data[name]
-        if name == "amount":
+        if rule.kind == "amount":
             try:
                 validated[name] = parse_amount(value)
             except ValueError:
                 return None
         elif value is None:
-            if name != "register_id" and not _TEXT_RULES[name][0]:
+            if not rule.allow_null:
                 return None
             validated[name] = None
-        elif name == "register_id":
-            if type(value) is not int or not 1 <= value <= INT_MAX:
+        elif rule.kind == "id":
+            if type(value) is not int or not rule.shortest <= value <= rule.longest:
                 return None
             validated[name] = value
         else:
-            _, shortest, longest = _TEXT_RULES[name]
-            if (type(value) is not str or not shortest <= len(value) <= longest
+            if (type(value) is not str or not rule.shortest <= len(value) <= rule.longest
                     or _NOT_ALLOWED_IN_TEXT.search(value)
-                    or (name == "external_id" and not value.isprintable())):
+                    or (rule.printable and not value.isprintable())):
                 return None
             validated[name] = value
     return validated
