@@ -5,10 +5,10 @@ import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from kohapay import kohaschema
 from tests.payments.conftest import kiosk, pay  # noqa: F401  (fixtures shared with the API tests)
+from tests.payments.conftest import table_row_counts
 
 
 @pytest.fixture
@@ -22,13 +22,7 @@ def one_minute_window():
 
 def all_row_counts() -> dict[str, int]:
     """Rows in every Koha table and in kohapay's own tables an intake could write."""
-    tables = sorted(kohaschema.koha_tables()) + ["kohapay_intake"]
-    with connection.cursor() as cursor:
-        counts = {}
-        for table in tables:
-            cursor.execute(f"SELECT COUNT(*) FROM `{table}`")
-            counts[table] = cursor.fetchone()[0]
-    return counts
+    return table_row_counts(sorted(kohaschema.koha_tables()) + ["kohapay_intake"])
 
 
 def ledger_is_clean() -> str:

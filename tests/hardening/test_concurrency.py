@@ -1,53 +1,20 @@
 """Concurrency at scale, with real threads, each on its own database connection, really
 committing: 50 copies of one request, 200 distinct intakes for one patron from 16 threads, and
 credit numbers allocated concurrently for many patrons. Each ends with the ledger audit."""
-import queue
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Count, Sum
 from django.utils import timezone
 
 from payments.models import AccountLine, AccountOffset, CreditType, Intake, SystemPreference
 from tests.factories import PatronFactory
 from tests.hardening.conftest import ledger_is_clean
-from tests.payments.conftest import bearer_client, payments_url
 from tests.payments.test_intake_concurrency import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BODY = {"debit_type": "PRINT", "amount": "2.50", "payment_type": "CASH", "register_id": 1}
-
-
-def run_pool(token: str, jobs: list[dict], threads: int) -> list:
-    """``threads`` workers, each with its own connection, take jobs from one queue until empty."""
-    work = queue.Queue()
-    for index, job in enumerate(jobs):
-        work.put((index, job))
-    responses = [None] * len(jobs)
-
-    def worker():
-        api = bearer_client(token)
-        try:
-            while True:
-                try:
-                    index, job = work.get_nowait()
-                except queue.Empty:
-                    return
-                responses[index] = api.post(payments_url(job.get("patron_id", 42)), job["body"],
-                                            format="json", HTTP_IDEMPOTENCY_KEY=job["key"])
-        finally:
-            connection.close()
-
-    pool = [threading.Thread(target=worker) for _ in range(threads)]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=300)
-    assert all(r is not None for r in responses), "a request did not finish"
-    return responses
 
 
 def test_fifty_concurrent_copies_of_one_request_make_one_payment(kiosk):
@@ -71,8 +38,9 @@ def test_two_hundred_intakes_from_sixteen_threads_for_one_patron(koha, kiosk):
     AccountLine.objects.create(patron_id=42, date=timezone.now(), amount=5, amountoutstanding=5,
                                debit_type_id="PRINT", interface="intranet", description="", note="")
     amounts = [Decimal(1 + i % 37) + Decimal(i) / 100 for i in range(200)]
-    jobs = [{"key": f"burst-{i}", "body": {**BODY, "amount": str(a)}} for i, a in enumerate(amounts)]
-    responses = run_pool(kiosk.token, jobs, threads=16)
+    jobs = [{"headers": {"HTTP_IDEMPOTENCY_KEY": f"burst-{i}"}, "body": {**BODY, "amount": str(a)}}
+            for i, a in enumerate(amounts)]
+    responses = run_concurrently(kiosk.token, jobs, threads=16)
     assert [r.status_code for r in responses] == [201] * 200
     assert len({r.json()["payment_id"] for r in responses}) == 200
     payments = AccountLine.objects.filter(credit_type_id="PAYMENT")
@@ -95,8 +63,9 @@ def test_concurrent_credit_numbers_are_unique(koha, kiosk, number_format):
     CreditType.objects.filter(code="PAYMENT").update(credit_number_enabled=True)
     SystemPreference.objects.filter(variable="AutoCreditNumber").update(value=number_format)
     patrons = [PatronFactory(library=koha.cpl).pk for _ in range(16)]
-    jobs = [{"key": f"n{i}", "patron_id": patrons[i % 16], "body": BODY} for i in range(64)]
-    responses = run_pool(kiosk.token, jobs, threads=16)
+    jobs = [{"headers": {"HTTP_IDEMPOTENCY_KEY": f"n{i}"}, "patron_id": patrons[i % 16],
+             "body": BODY} for i in range(64)]
+    responses = run_concurrently(kiosk.token, jobs, threads=16)
     assert [r.status_code for r in responses] == [201] * 64
     numbers = list(AccountLine.objects.filter(credit_type_id="PAYMENT")
                    .values_list("credit_number", flat=True))

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.apps import apps
+from django.db import connection
 from rest_framework.test import APIClient
 
 from payments.services.clients import create_api_client
@@ -29,6 +30,16 @@ def bearer_client(token: str) -> APIClient:
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     return api
+
+
+def table_row_counts(tables: list[str]) -> dict[str, int]:
+    """COUNT(*) of each named table, with plain SQL (tables without a model included)."""
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in tables:
+            cursor.execute(f"SELECT COUNT(*) FROM `{table}`")
+            counts[table] = cursor.fetchone()[0]
+    return counts
 
 
 def row_counts() -> dict[str, int]:

@@ -3,11 +3,11 @@ in and out. Every route of the project is tried, with sample path arguments."""
 import re
 
 import pytest
-from django.db import connection
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from kohapay import kohaschema
 from tests.registers.factories import busy_days
+from tests.payments.conftest import table_row_counts
 from tests.registers.conftest import utc
 
 SAMPLES = {"int": "1", "isodate": "2024-05-02", "path": "1", "str": "1", "slug": "x",
@@ -35,13 +35,8 @@ def every_url(patterns=None, prefix="/") -> list[str]:
 
 
 def row_counts() -> dict[str, int]:
-    tables = kohaschema.koha_tables() + ["auth_user", "auth_group", "kohapay_library_restriction"]
-    with connection.cursor() as cursor:
-        counts = {}
-        for table in tables:
-            cursor.execute(f"SELECT COUNT(*) FROM `{table}`")
-            counts[table] = cursor.fetchone()[0]
-    return counts
+    return table_row_counts(
+        kohaschema.koha_tables() + ["auth_user", "auth_group", "kohapay_library_restriction"])
 
 
 def test_the_walk_covers_the_dashboard_the_api_and_the_admin():
