@@ -110,25 +110,25 @@ def _outcome(status: int, body: bytes, prefix: str = "") -> tuple:
     return (f"{prefix}{status}", body.decode("utf-8", "replace"))
 
 
-def _kohapay_step(load: Workload, token: str, tag: str, clients: int):
+def _one_post_step(load: Workload, tag: str, clients: int, request):
+    """A step sending one POST per payment; ``request(payment)`` gives (path, body, headers)."""
     def step(conn, worker, seq):
-        p = load.payment(tag, clients, worker, seq)
-        status, body = loadgen.post_json(
-            conn, PAYMENTS_PATH.format(patron=p.patron), Workload.intake_body(p),
-            {"Authorization": f"Bearer {token}", "Idempotency-Key": p.idempotency_key},
-        )
+        status, body = loadgen.post_json(conn, *request(load.payment(tag, clients, worker, seq)))
         outcome, *detail = _outcome(status, body)
         return (outcome, 1, *detail)
     return step
+
+
+def _kohapay_step(load: Workload, token: str, tag: str, clients: int):
+    return _one_post_step(load, tag, clients, lambda p: (
+        PAYMENTS_PATH.format(patron=p.patron), Workload.intake_body(p),
+        {"Authorization": f"Bearer {token}", "Idempotency-Key": p.idempotency_key},
+    ))
 
 
 def _floor_step(load: Workload, tag: str, clients: int):
-    def step(conn, worker, seq):
-        p = load.payment(tag, clients, worker, seq)
-        status, body = loadgen.post_json(conn, "/floor/intake", Workload.floor_body(p))
-        outcome, *detail = _outcome(status, body)
-        return (outcome, 1, *detail)
-    return step
+    return _one_post_step(load, tag, clients,
+                          lambda p: ("/floor/intake", Workload.floor_body(p), None))
 
 
 def _two_call_step(load: Workload, tag: str, clients: int):
