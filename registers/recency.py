@@ -23,7 +23,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
@@ -36,6 +36,7 @@ logger = logging.getLogger("kohapay.registers")
 SLACK = timedelta(days=1)  # how far a writer's clock may run ahead of the database's
 OVERLAP = timedelta(hours=1)  # a transaction still open this long after writing could be missed
 RESCAN_EVERY = timedelta(minutes=5)  # how stale scanned_to may get before it is moved on
+_TIMESTAMP = AccountLine._meta.get_field("timestamp")
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,18 @@ class Recency:
         if self.ahead:
             condition |= Q(**{f"{prefix}pk__in": sorted(self.ahead)})
         return condition
+
+    def since_sql(self, lower: datetime) -> tuple[str, list]:
+        """``since`` as an SQL condition on ``accountlines`` (unaliased), with its parameters,
+        for statements written as SQL (``registers.overview_sql``)."""
+        quote = connection.ops.quote_name
+        sql = f"{quote('timestamp')} >= %s"
+        params = [_TIMESTAMP.get_db_prep_value(lower - SLACK, connection)]
+        if self.ahead:
+            ids = sorted(self.ahead)
+            sql = f"({sql} OR {quote('accountlines_id')} IN ({', '.join(['%s'] * len(ids))}))"
+            params += ids
+        return sql, params
 
 
 def _state() -> tuple[datetime | None, datetime, set[int]]:
