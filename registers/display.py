@@ -1,4 +1,5 @@
-"""The rows of the day page's table, built as HTML once per line in Python.
+"""Table rows of the dashboard pages built as HTML in Python: the day page's lines, the
+overview's registers and the figure cells every figure table shares.
 
 A busy register day has hundreds of lines and each row shows some twenty values. Rendered by the
 template engine — a node, a lookup and an escape per value, ``|money``/``|date``/``|lookup`` per
@@ -12,9 +13,14 @@ from __future__ import annotations
 
 import html
 
+from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from registers.formatting import display_amount, sign_class
+from registers.selectors import DayRange, local_time
+from registers.tables import FigureRow, RegisterRow
 from registers.transactions import DayLine, LinkedLine, Person
 
 EMPTY = mark_safe("")
@@ -33,12 +39,61 @@ PERSON = '{}<span class="detail">{}</span>'
 DETAIL = '<span class="detail">{}</span>'
 VIA = '<span class="badge kohapay" title="Recorded through kohapay">via {}</span>'
 
+FIGURES = (
+    '<td class="num" data-col="income">{}</td><td class="num" data-col="payouts">{}</td>'
+    '<td class="num {}" data-col="net">{}</td><td class="num" data-col="count">{}</td>'
+)
+TYPE_FIGURE = '<td class="num {}{}" data-col="type">{}</td>'
+REGISTER_ROW = (
+    '<tr class="register{}" data-register="{}"><th scope="row"><a href="{}">{}</a>{}</th>{}'
+    '<td class="num group-start {}">{}</td><td>{}</td></tr>\n'
+)
+ARCHIVED = mark_safe(' <span class="badge archived">archived</span>')
+NEVER = mark_safe('<span class="muted">never</span>')
+
 
 def html_format(template: str, *values) -> SafeString:
     """``format_html`` without its per-value overhead (it matters at thousands of values)."""
     return mark_safe(template.format(*(
         value if isinstance(value, SafeString) else html.escape(str(value)) for value in values
     )))
+
+
+def figure_cells(row: FigureRow) -> SafeString:
+    """The figure cells of a table row, in the order of ``_figure_headers.html``: income,
+    payouts, net, lines, then one per payment-type column (the first starts a column group)."""
+    totals = row.totals
+    fixed = html_format(
+        FIGURES, display_amount(totals.income), display_amount(totals.payouts),
+        sign_class(totals.net), display_amount(totals.net), totals.count,
+    )
+    return mark_safe(fixed + "".join(
+        html_format(TYPE_FIGURE, sign_class(amount), " group-start" if i == 0 else "",
+                    display_amount(amount))
+        for i, amount in enumerate(row.by_type)
+    ))
+
+
+def overview_rows(rows: list[RegisterRow], days: DayRange, payment_type: str | None) -> SafeString:
+    """The ``<tr>`` of each register of a library on the overview: a link to the register's
+    page over the same days (and payment type), its figures, the till since its last cashup."""
+    query = {"from": days.first.isoformat()} if days.first != days.last else {}
+    query["to"] = days.last.isoformat()
+    if payment_type:
+        query["payment_type"] = payment_type
+    query_string = "?" + urlencode(query)
+    return mark_safe("".join(
+        html_format(
+            REGISTER_ROW, " archived" if row.register.archived else "", row.register.id,
+            reverse("registers:register", args=[row.register.id]) + query_string,
+            row.register.name, ARCHIVED if row.register.archived else EMPTY,
+            figure_cells(row.period), sign_class(row.since_cashup.net),
+            display_amount(row.since_cashup.net),
+            format_date(local_time(row.last_cashup).replace(tzinfo=None), "j M H:i")
+            if row.last_cashup else NEVER,
+        )
+        for row in rows
+    ))
 
 
 def day_rows(lines: list[DayLine], labels: dict[str, str]) -> SafeString:

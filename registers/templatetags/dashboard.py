@@ -1,9 +1,9 @@
 """Template filters of the dashboard pages."""
 from django import template
 from django.conf import settings
-from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 
+from registers import display
 from registers.formatting import display_amount, sign_class
 from registers.selectors import local_time
 
@@ -22,23 +22,12 @@ def sign(value):
 
 @register.simple_tag
 def figure_cells(row):
-    """The figure cells of a table row (``tables.FigureRow``), in the order of the headers in
-    ``_figure_headers.html``. Built here rather than in an included template: the overview and
-    register pages have up to 40 such rows, and an include with its filters cost ~0.3 ms a row
-    (docs/performance.md)."""
-    totals = row.totals
-    fixed = format_html(
-        '<td class="num" data-col="income">{}</td><td class="num" data-col="payouts">{}</td>'
-        '<td class="num {}" data-col="net">{}</td><td class="num" data-col="count">{}</td>',
-        display_amount(totals.income), display_amount(totals.payouts),
-        sign_class(totals.net), display_amount(totals.net), totals.count,
-    )
-    by_type = format_html_join(
-        "", '<td class="num {}{}" data-col="type">{}</td>',
-        ((sign_class(amount), " group-start" if i == 0 else "", display_amount(amount))
-         for i, amount in enumerate(row.by_type)),
-    )
-    return fixed + by_type
+    return display.figure_cells(row)
+
+
+@register.simple_tag
+def overview_rows(rows, days, payment_type):
+    return display.overview_rows(rows, days, payment_type or None)
 
 
 @register.simple_tag(takes_context=True)

@@ -10,7 +10,7 @@ from django.db import connection
 from registers.selectors import DayRange
 from tests.factories import CashRegisterFactory
 from tests.registers.conftest import utc
-from tests.registers.factories import busy_days, charge_and_pay
+from tests.registers.factories import busy_days, cashup, charge_and_pay
 from tests.registers.html_tables import amount, table_rows
 
 DAY = date(2024, 5, 2)
@@ -285,3 +285,25 @@ def test_refusals_are_styled_pages(koha, client, make_user, settings):
 
     assert refused.status_code == 403 and b"Finance staff and Auditors" in refused.content
     assert missing.status_code == 404 and b"Back to the cash registers" in missing.content
+
+
+def test_overview_register_rows_link_escape_and_show_the_till(koha, finance_client, new_york):
+    """The register rows (built in registers.display): the link keeps the days and payment
+    type, the name is escaped, an archived register is marked, the last cashup is local time."""
+    odd = CashRegisterFactory(name="<b>Till & co</b>", library=koha.cpl, archived=True)
+    charge_and_pay(register=odd, at=utc(2024, 5, 2, 15), amount="2.00", patron=koha.patron,
+                   manager=koha.staff)
+    cashup(register=koha.register, at=utc(2024, 5, 2, 3, 5), manager=koha.staff)  # 23:05 EDT
+
+    html = finance_client.get("/registers/?from=2024-04-30&to=2024-05-02&archived=on"
+                              "&payment_type=CASH").content.decode()
+
+    rows = {r["attrs"]["data-register"]: r for r in table_rows(html, "overview-table")
+            if "data-register" in r["attrs"]}
+    assert rows[str(odd.id)]["attrs"]["class"] == "register archived"
+    assert rows[str(odd.id)]["cells"][0] == "<b>Till & co</b> archived"
+    assert "&lt;b&gt;Till &amp; co&lt;/b&gt;" in html and "<b>Till" not in html
+    assert (f'href="/registers/{odd.id}/?from=2024-04-30&amp;to=2024-05-02'
+            '&amp;payment_type=CASH"') in html
+    assert rows[str(koha.register.id)]["cells"][-1] == "1 May 23:05"
+    assert rows[str(koha.other_register.id)]["cells"][-1] == "never"
