@@ -16,7 +16,12 @@ from registers.charts import daily_net_chart, share_bars
 from registers.display import day_rows
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
 from registers.models import CashRegister
-from registers.lookups import dashboard_libraries, dashboard_registers, payment_type_labels
+from registers.lookups import (
+    dashboard_registers,
+    libraries_of,
+    payment_type_labels,
+    registers_shown,
+)
 from registers.recency import Recency
 from registers.selectors import (
     ZERO,
@@ -50,17 +55,16 @@ def _visible_register(user, register_id: int) -> CashRegister:
 
 @dashboard_page
 def overview_page(request):
-    scope = library_codes(request.user)
+    visible = list(dashboard_registers(library_codes=library_codes(request.user),
+                                       include_archived=True))
     labels = payment_type_labels()
-    form = OverviewFilterForm(request.GET, payment_types=labels,
-                              libraries=dashboard_libraries(scope))
+    form = OverviewFilterForm(request.GET, payment_types=labels, libraries=libraries_of(visible))
     context = {"form": form, "labels": labels, "today": local_today()}  # no "next day" after it
     if not form.is_valid():
         return _invalid(request, "registers/overview.html", context)
     f = form.cleaned_data
-    registers = list(dashboard_registers(
-        library_codes=scope, include_archived=f["archived"], library=f["library"] or None,
-    ))
+    registers = registers_shown(visible, include_archived=f["archived"],
+                                library=f["library"] or None)
     figures = overview(registers, f["days"], f["payment_type"] or None, recency=Recency.current())
     table = overview_table(figures, labels, f["days"])
     if f["format"] == "csv":

@@ -114,6 +114,8 @@ def test_archived_registers_are_listed_only_when_asked(koha):
 
     assert archived not in default
     assert archived in everything
+    shown = lookups.registers_shown(list(everything), include_archived=False, library=None)
+    assert shown == list(default)
     figures = {f.register: f for f in overview(list(everything), DayRange.single(date(2024, 5, 2)))}
     assert figures[archived].period.income == D("4.00")
 
@@ -121,7 +123,9 @@ def test_archived_registers_are_listed_only_when_asked(koha):
 def test_dashboard_registers_honour_a_library_restriction(koha):
     assert list(lookups.dashboard_registers(library_codes={"MPL"})) == [koha.other_register]
     assert list(lookups.dashboard_registers(library_codes=set())) == []
-    assert list(lookups.dashboard_registers(library_codes=None, library="CPL")) == [koha.register]
+    visible = list(lookups.dashboard_registers(library_codes=None, include_archived=True))
+    assert lookups.registers_shown(visible, include_archived=True, library="CPL") == [koha.register]
+    assert lookups.libraries_of(visible) == [("CPL", "Centerville"), ("MPL", "Midway")]
 
 
 def test_since_last_cashup_is_strictly_after_the_last_cashup(koha):
