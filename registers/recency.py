@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import DateTimeField, F, IntegerField, Q, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
@@ -78,9 +78,15 @@ class Recency:
 
 
 def _state() -> tuple[datetime | None, datetime, set[int]]:
-    """(scanned_to, the database's clock, known dated-ahead ids) — two queries."""
-    row = LedgerScan.objects.filter(pk=1).values_list("scanned_to", Now()).first()
-    known = set(DatedAheadLine.objects.values_list("accountlines_id", flat=True))
+    """(scanned_to, the database's clock, known dated-ahead ids) — one query: the scan's row
+    (the clock never NULL) and a row per known line (the clock NULL)."""
+    no_time = Value(None, output_field=DateTimeField())
+    scan = LedgerScan.objects.filter(pk=1).values_list(
+        "scanned_to", Now(), Value(None, output_field=IntegerField()))
+    known_rows = DatedAheadLine.objects.values_list(no_time, no_time, "accountlines_id")
+    rows = list(scan.union(known_rows, all=True))
+    known = {line_id for _, now, line_id in rows if now is None}
+    row = next((r for r in rows if r[1] is not None), None)
     if row is None:  # no row (a flushed test database): nothing recorded, _record creates it
         return None, timezone.now(), known
     return row[0], row[1], known
