@@ -81,11 +81,11 @@ def overview_rows(rows: list[RegisterRow], days: DayRange, payment_type: str | N
     query["to"] = days.last.isoformat()
     if payment_type:
         query["payment_type"] = payment_type
-    query_string = "?" + urlencode(query)
+    url, query_string = _register_url_template(), "?" + urlencode(query)
     return mark_safe("".join(
         html_format(
             REGISTER_ROW, " archived" if row.register.archived else "", row.register.id,
-            reverse("registers:register", args=[row.register.id]) + query_string,
+            url.format(row.register.id) + query_string,
             row.register.name, ARCHIVED if row.register.archived else EMPTY,
             figure_cells(row.period), sign_class(row.since_cashup.net),
             display_amount(row.since_cashup.net),
@@ -94,6 +94,12 @@ def overview_rows(rows: list[RegisterRow], days: DayRange, payment_type: str | N
         )
         for row in rows
     ))
+
+
+def _register_url_template() -> str:
+    """The register page's URL with ``{}`` for the id: ``reverse`` once per table rather than
+    per row (it costs 0.1–0.25 ms, mostly the active language looked up in thread locals)."""
+    return reverse("registers:register", args=[0]).replace("/0/", "/{}/")
 
 
 def day_rows(lines: list[DayLine], labels: dict[str, str]) -> SafeString:
