@@ -53,9 +53,12 @@ NEVER = mark_safe('<span class="muted">never</span>')
 
 
 def html_format(template: str, *values) -> SafeString:
-    """``format_html`` without its per-value overhead (it matters at thousands of values)."""
-    return mark_safe(template.format(*(
-        value if isinstance(value, SafeString) else html.escape(str(value)) for value in values
+    """``format_html`` without its per-value overhead (it matters at thousands of values).
+    Integers need no escaping; fragments are ``SafeString`` made directly (``mark_safe`` first
+    checks its argument for laziness: a fifth of a 300-line day page's rows)."""
+    return SafeString(template.format(*(
+        value if isinstance(value, (SafeString, int)) else html.escape(str(value))
+        for value in values
     )))
 
 
@@ -67,7 +70,7 @@ def figure_cells(row: FigureRow) -> SafeString:
         FIGURES, display_amount(totals.income), display_amount(totals.payouts),
         sign_class(totals.net), display_amount(totals.net), totals.count,
     )
-    return mark_safe(fixed + "".join(
+    return SafeString(fixed + "".join(
         html_format(TYPE_FIGURE, sign_class(amount), " group-start" if i == 0 else "",
                     display_amount(amount))
         for i, amount in enumerate(row.by_type)
@@ -82,7 +85,7 @@ def overview_rows(rows: list[RegisterRow], days: DayRange, payment_type: str | N
     if payment_type:
         query["payment_type"] = payment_type
     url, query_string = _register_url_template(), "?" + urlencode(query)
-    return mark_safe("".join(
+    return SafeString("".join(
         html_format(
             REGISTER_ROW, " archived" if row.register.archived else "", row.register.id,
             url.format(row.register.id) + query_string,
@@ -104,7 +107,7 @@ def _register_url_template() -> str:
 
 def day_rows(lines: list[DayLine], labels: dict[str, str]) -> SafeString:
     """The ``<tr>`` of every line, in order."""
-    return mark_safe("".join(_row(line, labels) for line in lines))
+    return SafeString("".join(_row(line, labels) for line in lines))
 
 
 def _row(line: DayLine, labels: dict[str, str]) -> str:
@@ -128,7 +131,7 @@ def _paid(line: DayLine) -> SafeString | str:
     """What a credit paid (or a payout paid out from), else the line's own description."""
     if not line.linked:
         return line.description or DASH
-    links = mark_safe("".join(_link(link) for link in line.linked))
+    links = SafeString("".join(_link(link) for link in line.linked))
     return html_format(
         '{}<ul class="linked">{}</ul>{}', EMPTY if line.is_credit else PAID_OUT_FROM, links,
         html_format(DETAIL, line.description) if line.description else EMPTY,
@@ -153,4 +156,4 @@ def _recorded_by(line: DayLine) -> SafeString:
         parts.append(html_format(VIA, line.client_name))
         if line.external_id:
             parts.append(html_format(DETAIL, f"ext. {line.external_id}"))
-    return mark_safe("".join(parts))
+    return SafeString("".join(parts))
