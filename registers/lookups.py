@@ -7,11 +7,12 @@ from collections.abc import Sequence
 from django.db.models import QuerySet
 
 from payments.models import AuthorisedValue
-from registers.models import CashRegister, Library
+from registers.models import CashRegister
 from registers.selectors import Totals
 
 
-def dashboard_registers(*, library_codes: set[str] | None, include_archived: bool = False) -> QuerySet:
+def dashboard_registers(*, library_codes: set[str] | None,
+                        include_archived: bool = False) -> QuerySet:
     """Registers to show, by library name then register name. ``library_codes`` are the libraries
     the user may see (None: all)."""
     registers = CashRegister.objects.select_related("library").order_by(

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from decimal import Decimal
 
 from django.db import connection
 
 from payments.models import AccountLine
 from registers.recency import Recency
+from registers.sql import column_reader, instant, marks
 
-_FIELDS = AccountLine._meta
-_DATE = _FIELDS.get_field("date")
-_AMOUNT = _FIELDS.get_field("amount")
+_TABLE = AccountLine._meta.db_table
 
 
 def period_and_till_rows(register_ids: Sequence[int], days, last_cashups: dict[int, datetime],
@@ -32,12 +30,12 @@ def period_and_till_rows(register_ids: Sequence[int], days, last_cashups: dict[i
     cashup (``since_total``, ``since_n``) — the rows ``selectors.fold_rows`` folds."""
     q = connection.ops.quote_name
     in_days, in_days_params = _and(
-        (f"{q('date')} >= %s AND {q('date')} < %s", [_instant(days.start), _instant(days.end)]),
+        (f"{q('date')} >= %s AND {q('date')} < %s", [instant(days.start), instant(days.end)]),
         recency.since_sql(days.start),
     )
     since, since_params = _since_cashup(register_ids, last_cashups, recency)
     where, where_params = _and(
-        (f"{q('register_id')} IN ({_marks(register_ids)})", list(register_ids)),
+        (f"{q('register_id')} IN ({marks(register_ids)})", list(register_ids)),
         (f"{q('payment_type')} = %s", [payment_type]) if payment_type else None,
         (f"(({in_days}) OR ({since}))", in_days_params + since_params),
         # every branch has a lower bound: say so once, for the optimizer (as selectors did)
@@ -52,13 +50,13 @@ def period_and_till_rows(register_ids: Sequence[int], days, last_cashups: dict[i
         f" COUNT(CASE WHEN {in_days} THEN 1 END),"
         f" SUM(CASE WHEN {since} THEN {q('amount')} END),"
         f" COUNT(CASE WHEN {since} THEN 1 END)"
-        f" FROM {q(_FIELDS.db_table)} WHERE {where} GROUP BY 1, 2, 3"
+        f" FROM {q(_TABLE)} WHERE {where} GROUP BY 1, 2, 3"
     )
     params = in_days_params * 2 + since_params * 2 + where_params
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    money = _money_reader()
+    money = column_reader(AccountLine, "amount")
     return [
         {"register_id": register_id, "is_credit": is_credit, "payment_type": payment_type,
          "total": money(total), "n": n, "since_total": money(since_total), "since_n": since_n}
@@ -75,10 +73,10 @@ def _since_cashup(register_ids, last: dict[int, datetime], recency: Recency) -> 
         if register_id in last:
             lower, lower_params = recency.since_sql(last[register_id])
             parts.append(f"({q('register_id')} = %s AND {q('date')} > %s AND {lower})")
-            params += [register_id, _instant(last[register_id]), *lower_params]
+            params += [register_id, instant(last[register_id]), *lower_params]
     never = [rid for rid in register_ids if rid not in last]
     if never:
-        parts.append(f"{q('register_id')} IN ({_marks(never)})")
+        parts.append(f"{q('register_id')} IN ({marks(never)})")
         params += never
     return " OR ".join(parts), params
 
@@ -88,24 +86,3 @@ def _and(*conditions) -> tuple[str, list]:
     present = [c for c in conditions if c is not None]
     return (" AND ".join(sql for sql, _ in present),
             [param for _, params in present for param in params])
-
-
-def _marks(values) -> str:
-    return ", ".join(["%s"] * len(values))
-
-
-def _instant(value: datetime):
-    return _DATE.get_db_prep_value(value, connection)
-
-
-def _money_reader():
-    """A sum of ``amount`` as the ORM reads it (SQLite returns a float, MariaDB a Decimal)."""
-    column = _AMOUNT.get_col(_FIELDS.db_table)
-    converters = connection.ops.get_db_converters(column) + _AMOUNT.get_db_converters(connection)
-
-    def read(value) -> Decimal | None:
-        for converter in converters:
-            value = converter(value, column, connection)
-        return value
-
-    return read

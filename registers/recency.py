@@ -64,15 +64,18 @@ class Recency:
             condition |= Q(**{f"{prefix}pk__in": sorted(self.ahead)})
         return condition
 
-    def since_sql(self, lower: datetime) -> tuple[str, list]:
-        """``since`` as an SQL condition on ``accountlines`` (unaliased), with its parameters,
-        for statements written as SQL (``registers.overview_sql``)."""
+    def since_sql(self, lower: datetime, alias: str = "") -> tuple[str, list]:
+        """``since`` as an SQL condition on ``accountlines`` (``alias``: the table's alias in
+        the statement, if any), with its parameters, for statements written as SQL
+        (``registers.overview_sql``, ``registers.transactions``)."""
         quote = connection.ops.quote_name
-        sql = f"{quote('timestamp')} >= %s"
+        prefix = f"{alias}." if alias else ""
+        sql = f"{prefix}{quote('timestamp')} >= %s"
         params = [_TIMESTAMP.get_db_prep_value(lower - SLACK, connection)]
         if self.ahead:
             ids = sorted(self.ahead)
-            sql = f"({sql} OR {quote('accountlines_id')} IN ({', '.join(['%s'] * len(ids))}))"
+            sql = (f"({sql} OR {prefix}{quote('accountlines_id')}"
+                   f" IN ({', '.join(['%s'] * len(ids))}))")
             params += ids
         return sql, params
 

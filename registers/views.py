@@ -15,13 +15,13 @@ from registers.cashups import cashup_history
 from registers.charts import daily_net_chart, share_bars
 from registers.display import day_rows
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
-from registers.models import CashRegister
 from registers.lookups import (
     dashboard_registers,
     libraries_of,
     payment_type_labels,
     registers_shown,
 )
+from registers.models import CashRegister
 from registers.recency import Recency
 from registers.selectors import (
     ZERO,
@@ -33,7 +33,6 @@ from registers.selectors import (
 )
 from registers.tables import day_table, overview_table, register_table
 from registers.transactions import day_lines, day_totals
-
 
 CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
 
