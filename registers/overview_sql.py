@@ -38,7 +38,7 @@ def period_and_till_rows(register_ids: Sequence[int], days, last_cashups: dict[i
         (f"{q('register_id')} IN ({marks(register_ids)})", list(register_ids)),
         (f"{q('payment_type')} = %s", [payment_type]) if payment_type else None,
         (f"(({in_days}) OR ({since}))", in_days_params + since_params),
-        # every branch has a lower bound: say so once, for the optimizer (as selectors did)
+        # every branch has a lower bound: say so once, for the optimizer
         recency.since_sql(min([days.start, *last_cashups.values()]))
         if len(last_cashups) == len(register_ids) else None,
     )
@@ -65,7 +65,7 @@ def period_and_till_rows(register_ids: Sequence[int], days, last_cashups: dict[i
 
 
 def _since_cashup(register_ids, last: dict[int, datetime], recency: Recency) -> tuple[str, list]:
-    """``selectors.since_cashup_condition`` in SQL: dated strictly after the register's last
+    """The till (Koha's ``outstanding_accountlines``): dated strictly after the register's last
     CASHUP, or any line of a register never cashed up."""
     q = connection.ops.quote_name
     parts, params = [], []

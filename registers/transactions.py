@@ -150,7 +150,7 @@ def _linked_lines(cursor, lines: list[dict]) -> dict[int, list[LinkedLine]]:
     credits paid out through them)."""
     credit_ids = {ln["accountlines_id"] for ln in lines if ln["credit_type_id"]}
     debit_ids = {ln["accountlines_id"] for ln in lines if not ln["credit_type_id"]}
-    sides = [f"o.{side}_id IN ({id_list(ids)})"  # the join needs the other side's line too
+    sides = [f"o.{side}_id IN ({id_list(ids)})"  # the joins require both lines (isnull=False)
              for side, ids in (("credit", credit_ids), ("debit", debit_ids)) if ids]
     cursor.execute(OFFSETS_SQL.format(sides=" OR ".join(sides)))
     amount = column_reader(AccountOffset, "amount")
