@@ -30,13 +30,13 @@ from django.utils import timezone
 
 from payments.models import AccountLine
 from registers.models import DatedAheadLine, LedgerScan
+from registers.sql import instant, marks
 
 logger = logging.getLogger("kohapay.registers")
 
 SLACK = timedelta(days=1)  # how far a writer's clock may run ahead of the database's
 OVERLAP = timedelta(hours=1)  # a transaction still open this long after writing could be missed
 RESCAN_EVERY = timedelta(minutes=5)  # how stale scanned_to may get before it is moved on
-_TIMESTAMP = AccountLine._meta.get_field("timestamp")
 
 
 @dataclass(frozen=True)
@@ -71,11 +71,10 @@ class Recency:
         quote = connection.ops.quote_name
         prefix = f"{alias}." if alias else ""
         sql = f"{prefix}{quote('timestamp')} >= %s"
-        params = [_TIMESTAMP.get_db_prep_value(lower - SLACK, connection)]
+        params = [instant(lower - SLACK)]
         if self.ahead:
             ids = sorted(self.ahead)
-            sql = (f"({sql} OR {prefix}{quote('accountlines_id')}"
-                   f" IN ({', '.join(['%s'] * len(ids))}))")
+            sql = f"({sql} OR {prefix}{quote('accountlines_id')} IN ({marks(ids)}))"
             params += ids
         return sql, params
 

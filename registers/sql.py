@@ -1,7 +1,7 @@
-"""Shared pieces of the dashboard statements written as SQL (``overview_sql``, ``transactions``):
-values cross in both directions through the model fields' own conversions, as the ORM's do, so
-a figure read here is the ORM's to the last digit (exact Decimals and aware datetimes on MariaDB
-and on the SQLite demo)."""
+"""Shared pieces of the dashboard statements written as SQL (``overview_sql``, ``transactions``,
+``Recency.since_sql``): values cross in both directions through the model fields' own
+conversions, as the ORM's do, so a figure read here is the ORM's to the last digit (exact
+Decimals and aware datetimes on MariaDB and on the SQLite demo)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
