@@ -102,6 +102,10 @@ WSGI_APPLICATION = "kohapay.wsgi.application"
 ASGI_APPLICATION = "kohapay.asgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
+# Django's ModelBackend, reading a user's permissions and groups in one statement (every dashboard
+# page needs both). Changing this list logs out every session once: Django ties a session to the
+# backend path that logged it in.
+AUTHENTICATION_BACKENDS = ["kohapay.auth_backends.ModelBackend"]
 LOGIN_REDIRECT_URL = "registers:overview"
 LOGOUT_REDIRECT_URL = "login"
 

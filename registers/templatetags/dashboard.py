@@ -3,6 +3,7 @@ from django import template
 from django.conf import settings
 from django.utils.http import urlencode
 
+from kohapay.auth_backends import group_names
 from registers import display
 from registers.formatting import display_amount, sign_class
 from registers.selectors import local_time
@@ -62,10 +63,10 @@ def koha_zone_name():
 
 @register.simple_tag
 def role_of(user):
-    """The user's dashboard role for the header (one query)."""
+    """The user's dashboard role for the header (its groups are read with its permissions)."""
     if user.is_superuser:
         return "Administrator"
-    names = set(user.groups.values_list("name", flat=True))
+    names = group_names(user)
     for name in ("Finance staff", "Auditors"):
         if name in names:
             return "Auditor" if name == "Auditors" else name

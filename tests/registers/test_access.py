@@ -35,7 +35,16 @@ def test_group_members_may_view_and_others_may_not(make_user):
 def test_library_codes(make_user, koha):
     assert library_codes(make_user("free", "Auditors")) is None
     assert library_codes(make_user("mpl", "Auditors", libraries=["MPL"])) == {"MPL"}
+    assert library_codes(make_user("two", "Auditors", libraries=["MPL", "CPL"])) == {"MPL", "CPL"}
     assert library_codes(make_user("none", "Auditors", libraries=[])) == set()
+    # A branchcode Koha no longer has (the restriction's table has no foreign key to Koha's).
+    assert library_codes(make_user("gone", "Auditors", libraries=["MPL", "GONE"])) == {"MPL"}
+
+
+def test_library_codes_is_one_query(make_user, koha, django_assert_num_queries):
+    user = make_user("two", "Auditors", libraries=["MPL", "CPL"])
+    with django_assert_num_queries(1):
+        library_codes(user)
 
 
 def test_demo_logins_work_and_change_on_every_run(db):
