@@ -22,15 +22,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import DateTimeField, F, IntegerField, Q, Value
+from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
 from payments.models import AccountLine
 from registers.models import DatedAheadLine, LedgerScan
-from registers.sql import instant, marks
+from registers.sql import column_reader, id_list, instant, marks
 
 logger = logging.getLogger("kohapay.registers")
 
@@ -82,25 +83,54 @@ class Recency:
 def _state() -> tuple[datetime | None, datetime, set[int]]:
     """(scanned_to, the database's clock, known dated-ahead ids) — one query: the scan's row
     (the clock never NULL) and a row per known line (the clock NULL)."""
-    no_time = Value(None, output_field=DateTimeField())
-    scan = LedgerScan.objects.filter(pk=1).values_list(
-        "scanned_to", Now(), Value(None, output_field=IntegerField()))
-    known_rows = DatedAheadLine.objects.values_list(no_time, no_time, "accountlines_id")
-    rows = list(scan.union(known_rows, all=True))
+    with connection.cursor() as cursor:
+        cursor.execute(_state_statement())
+        rows = cursor.fetchall()
     known = {line_id for _, now, line_id in rows if now is None}
     row = next((r for r in rows if r[1] is not None), None)
     if row is None:  # no row (a flushed test database): nothing recorded, _record creates it
         return None, timezone.now(), known
-    return row[0], row[1], known
+    return _read_instant(row[0]), _read_instant(row[1]), known
 
 
 def _examine(scanned_to: datetime | None, known: set[int]) -> set[int]:
     """The lines dated ahead among those written since the scan and those already known: all of
     them (a line written earlier and not known was examined before and has not changed)."""
-    lines = AccountLine.objects.filter(date__gt=F("timestamp") + SLACK)
+    sql, params = _dated_ahead_statement()
     if scanned_to is not None:
-        lines = lines.filter(Q(timestamp__gte=scanned_to - OVERLAP) | Q(pk__in=known))
-    return set(lines.values_list("pk", flat=True))
+        quote = connection.ops.quote_name
+        recent = f"{quote('timestamp')} >= %s"
+        if known:
+            recent = f"({recent} OR {quote('accountlines_id')} IN ({id_list(sorted(known))}))"
+        sql, params = f"{sql} AND {recent}", [*params, instant(scanned_to - OVERLAP)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {line_id for (line_id,) in cursor.fetchall()}
+
+
+# Both statements are fixed: written once per process, as the ORM would write them for this
+# database (the clock and the interval arithmetic differ between MariaDB and the SQLite demo).
+@cache
+def _state_statement() -> str:
+    quote = connection.ops.quote_name
+    scan = LedgerScan.objects.all().query.get_compiler(connection=connection)
+    clock, _ = scan.compile(Now())
+    return (
+        f"SELECT {quote('scanned_to')}, {clock}, NULL FROM {quote(LedgerScan._meta.db_table)}"
+        f" WHERE {quote('id')} = 1 UNION ALL SELECT NULL, NULL, {quote('accountlines_id')}"
+        f" FROM {quote(DatedAheadLine._meta.db_table)}"
+    ).replace("%%", "%")  # the compiled clock is written for a statement with parameters
+
+
+@cache
+def _dated_ahead_statement() -> tuple[str, tuple]:
+    """The lines with ``date > timestamp + SLACK``; it ends with its WHERE clause, so that a
+    condition can be ANDed on."""
+    lines = AccountLine.objects.filter(date__gt=F("timestamp") + SLACK).order_by()
+    return lines.values_list("pk").query.sql_with_params()
+
+
+_read_instant = column_reader(LedgerScan, "scanned_to")
 
 
 def _record(ahead: set[int]) -> set[int]:

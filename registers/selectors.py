@@ -32,7 +32,8 @@ from functools import cached_property, reduce
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from payments.models import AccountLine, AccountOffset
@@ -41,6 +42,7 @@ from registers.index_hints import ignoring_type_indexes
 from registers.models import CashRegister, CashRegisterAction
 from registers.overview_sql import period_and_till_rows
 from registers.recency import Recency
+from registers.sql import column_reader, id_list
 
 ZERO = Decimal("0")
 MAX_DAYS = 366  # one (leap) year per page, CSV or API call
@@ -201,12 +203,22 @@ def register_lines(register_ids: Sequence[int], payment_type: str | None = None)
 
 
 def last_cashups(register_ids: Sequence[int]) -> dict[int, datetime]:
-    """register id → timestamp of its newest CASHUP (Koha's ``last_cashup``)."""
-    rows = (
-        CashRegisterAction.objects.filter(code=CASHUP, register_id__in=register_ids)
-        .order_by().values("register_id").annotate(last=Max("timestamp"))
-    )
-    return {row["register_id"]: row["last"] for row in rows}
+    """register id → timestamp of its newest CASHUP (Koha's ``last_cashup``). Written as SQL: on
+    every overview, and the ORM took three times as long to build it as MariaDB to run it."""
+    if not register_ids:
+        return {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote('register_id')}, MAX({quote('timestamp')})"
+            f" FROM {quote(CashRegisterAction._meta.db_table)}"
+            f" WHERE {quote('code')} = %s AND {quote('register_id')} IN ({id_list(register_ids)})"
+            f" GROUP BY {quote('register_id')}", [CASHUP],
+        )
+        return {register_id: _cashup_time(last) for register_id, last in cursor.fetchall()}
+
+
+_cashup_time = column_reader(CashRegisterAction, "timestamp")
 
 
 # --- pages -----------------------------------------------------------------------------------
