@@ -9,6 +9,7 @@ from functools import cache
 from django.db import connection
 
 from payments.models import ApiClient, Intake
+from payments.services.intake_writes import stored_row
 
 # Koha's defaults when a preference row is missing (installer/data/mysql/mandatory/sysprefs.sql).
 PREFERENCE_DEFAULTS = {"UseCashRegisters": "0", "FinesLog": "1", "AutoCreditNumber": ""}
@@ -168,7 +169,9 @@ def intakes_by_key_or_external_id(client: ApiClient, key: str | None,
     unique indexes), in one query; none asked when neither is given."""
     if key is None and external_id is None:
         return []
-    return list(Intake.objects.raw(_lookup_sql(), [client.pk, key, client.pk, external_id]))
+    with connection.cursor() as cursor:  # not ``.raw()``: its set-up cost more than the query
+        cursor.execute(_lookup_sql(), [client.pk, key, client.pk, external_id])
+        return [stored_row(Intake, row) for row in cursor.fetchall()]
 
 
 def client_intake(client: ApiClient, *, patron_id: int, payment_id: int) -> Intake | None:
