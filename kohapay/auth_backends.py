@@ -8,22 +8,12 @@ per-user-object caches), only the round trips are fewer.
 """
 from __future__ import annotations
 
+from functools import cache
+
 from django.contrib.auth import backends
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-
-
-def _tables() -> dict:
-    user_model = backends.UserModel
-    return {
-        "user_perms": user_model.user_permissions.through._meta.db_table,
-        "user_groups": user_model.groups.through._meta.db_table,
-        "group_perms": Group.permissions.through._meta.db_table,
-        "perm": Permission._meta.db_table,
-        "ctype": ContentType._meta.db_table,
-        "group": Group._meta.db_table,
-    }
 
 
 # Branch 1: the user's own permissions; 2: its groups' permissions; 3: its groups' names.
@@ -42,12 +32,25 @@ SELECT 'group', g.name, '' FROM {user_groups} ug JOIN {group} g ON g.id = ug.gro
 """
 
 
+@cache
+def _statement() -> str:
+    user_model = backends.UserModel
+    return _STATEMENT.format(**{
+        "user_perms": user_model.user_permissions.through._meta.db_table,
+        "user_groups": user_model.groups.through._meta.db_table,
+        "group_perms": Group.permissions.through._meta.db_table,
+        "perm": Permission._meta.db_table,
+        "ctype": ContentType._meta.db_table,
+        "group": Group._meta.db_table,
+    })
+
+
 def _read(user) -> None:
     """Fill the user object's caches: ``_group_names`` and Django's own ``_perm_cache`` (own and
     group permissions, as ``ModelBackend`` fills it; never for a superuser, whose permissions
     are all there are)."""
     with connection.cursor() as cursor:
-        cursor.execute(_STATEMENT.format(**_tables()), [user.pk] * 3)
+        cursor.execute(_statement(), [user.pk] * 3)
         rows = cursor.fetchall()
     user._group_names = frozenset(name for kind, name, _ in rows if kind == "group")
     if not user.is_superuser:

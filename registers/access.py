@@ -41,11 +41,12 @@ def can_view_dashboard(user) -> bool:
 
 def _restriction_statement() -> str:
     through = LibraryRestriction.libraries.through._meta
+    restriction = through.get_field("libraryrestriction").column
+    library = through.get_field("library").column
     return (
         f"SELECT l.branchcode FROM {LibraryRestriction._meta.db_table} r"
-        f" LEFT JOIN {through.db_table} t"
-        f" ON t.{through.get_field('libraryrestriction').column} = r.id"
-        f" LEFT JOIN {Library._meta.db_table} l ON l.branchcode = t.{through.get_field('library').column}"
+        f" LEFT JOIN {through.db_table} t ON t.{restriction} = r.id"
+        f" LEFT JOIN {Library._meta.db_table} l ON l.branchcode = t.{library}"
         " WHERE r.user_id = %s"
     )
 

@@ -113,8 +113,8 @@ def _examine(scanned_to: datetime | None, known: set[int]) -> set[int]:
 @cache
 def _state_statement() -> str:
     quote = connection.ops.quote_name
-    scan = LedgerScan.objects.all().query.get_compiler(connection=connection)
-    clock, _ = scan.compile(Now())
+    compiler = LedgerScan.objects.all().query.get_compiler(connection=connection)
+    clock, _ = compiler.compile(Now())
     return (
         f"SELECT {quote('scanned_to')}, {clock}, NULL FROM {quote(LedgerScan._meta.db_table)}"
         f" WHERE {quote('id')} = 1 UNION ALL SELECT NULL, NULL, {quote('accountlines_id')}"
