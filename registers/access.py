@@ -54,7 +54,9 @@ def _restriction_statement() -> str:
 def library_codes(user) -> set[str] | None:
     """Branchcodes the user may see; None means every library. One statement: the restriction
     and its libraries (a listed branchcode Koha no longer has counts as none, as the ORM's join
-    would)."""
+    would). A user without an id (anonymous) sees nothing: never "every library" by default."""
+    if user.pk is None:
+        return set()
     with connection.cursor() as cursor:
         cursor.execute(_restriction_statement(), [user.pk])
         rows = cursor.fetchall()

@@ -2,7 +2,7 @@
 import re
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 
 from registers.access import GROUPS, PERMISSION, can_view_dashboard, ensure_groups, library_codes
 from registers.demo import create_demo_users
@@ -39,6 +39,10 @@ def test_library_codes(make_user, koha):
     assert library_codes(make_user("none", "Auditors", libraries=[])) == set()
     # A branchcode Koha no longer has (the restriction's table has no foreign key to Koha's).
     assert library_codes(make_user("gone", "Auditors", libraries=["MPL", "GONE"])) == {"MPL"}
+
+
+def test_an_anonymous_user_is_limited_to_nothing(db):
+    assert library_codes(AnonymousUser()) == set()
 
 
 def test_library_codes_is_one_query(make_user, koha, django_assert_num_queries):
