@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from payments.models import AccountLine
 from registers.models import DatedAheadLine, LedgerScan
-from registers.sql import column_reader, id_list, instant, marks
+from registers.sql import column_reader, id_list, instant
 
 logger = logging.getLogger("kohapay.registers")
 
@@ -69,15 +69,19 @@ class Recency:
         """``since`` as an SQL condition on ``accountlines`` (``alias``: the table's alias in
         the statement, if any), with its parameters, for statements written as SQL
         (``registers.overview_sql``, ``registers.transactions``)."""
-        quote = connection.ops.quote_name
-        prefix = f"{alias}." if alias else ""
-        sql = f"{prefix}{quote('timestamp')} >= %s"
-        params = [instant(lower - SLACK)]
-        if self.ahead:
-            ids = sorted(self.ahead)
-            sql = f"({sql} OR {prefix}{quote('accountlines_id')} IN ({marks(ids)}))"
-            params += ids
-        return sql, params
+        return _written_since(lower - SLACK, self.ahead, alias)
+
+
+def _written_since(lower: datetime, ids: set[int] | frozenset[int],
+                   alias: str = "") -> tuple[str, list]:
+    """``timestamp >= lower``, or one of ``ids`` (lines to read whatever their timestamp), as
+    SQL with its parameter: ``since_sql``'s condition and the scan's (``_examine``)."""
+    quote = connection.ops.quote_name
+    prefix = f"{alias}." if alias else ""
+    sql = f"{prefix}{quote('timestamp')} >= %s"
+    if ids:
+        sql = f"({sql} OR {prefix}{quote('accountlines_id')} IN ({id_list(sorted(ids))}))"
+    return sql, [instant(lower)]
 
 
 def _state() -> tuple[datetime | None, datetime, set[int]]:
@@ -98,11 +102,8 @@ def _examine(scanned_to: datetime | None, known: set[int]) -> set[int]:
     them (a line written earlier and not known was examined before and has not changed)."""
     sql, params = _dated_ahead_statement()
     if scanned_to is not None:
-        quote = connection.ops.quote_name
-        recent = f"{quote('timestamp')} >= %s"
-        if known:
-            recent = f"({recent} OR {quote('accountlines_id')} IN ({id_list(sorted(known))}))"
-        sql, params = f"{sql} AND {recent}", [*params, instant(scanned_to - OVERLAP)]
+        recent, recent_params = _written_since(scanned_to - OVERLAP, known)
+        sql, params = f"{sql} AND {recent}", [*params, *recent_params]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {line_id for (line_id,) in cursor.fetchall()}
