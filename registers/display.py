@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 
 from registers.formatting import display_amount, sign_class
-from registers.selectors import DayRange, local_time
+from registers.selectors import DayRange, wall_clock
 from registers.tables import FigureRow, RegisterRow
 from registers.transactions import DayLine, LinkedLine, Person
 
@@ -92,7 +92,7 @@ def overview_rows(rows: list[RegisterRow], days: DayRange, payment_type: str | N
             row.register.name, ARCHIVED if row.register.archived else EMPTY,
             figure_cells(row.period), sign_class(row.since_cashup.net),
             display_amount(row.since_cashup.net),
-            format_date(local_time(row.last_cashup).replace(tzinfo=None), "j M H:i")
+            format_date(wall_clock(row.last_cashup), "j M H:i")
             if row.last_cashup else NEVER,
         )
         for row in rows

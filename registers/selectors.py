@@ -70,6 +70,11 @@ def local_time(instant: datetime | None) -> datetime | None:
     return instant.astimezone(koha_zone()) if instant is not None else None
 
 
+def wall_clock(instant: datetime | None) -> datetime | None:
+    """``local_time`` without its zone, so that Django's date formatting leaves it alone."""
+    return local_time(instant).replace(tzinfo=None) if instant is not None else None
+
+
 def day_start(day: date) -> datetime:
     """The UTC instant at which the local day begins. ``fold=0`` picks the first of two
     midnights on a fall-back day and, where midnight is skipped, the instant the day starts."""

@@ -6,7 +6,7 @@ from django.utils.http import urlencode
 from kohapay.auth_backends import group_names
 from registers import display
 from registers.formatting import display_amount, sign_class
-from registers.selectors import local_time
+from registers.selectors import wall_clock
 
 register = template.Library()
 
@@ -46,9 +46,7 @@ def query(context, **changes):
 @register.filter
 def wall(value):
     """An instant as the library's wall-clock time (naive, so ``|date`` leaves it alone)."""
-    if value is None:
-        return None
-    return local_time(value).replace(tzinfo=None)
+    return wall_clock(value)
 
 
 @register.filter
