@@ -12,7 +12,7 @@ DEMO_PER_DAY ?= 60
 .PHONY: run test demo-db bench bench-data chaos lint schema clean
 
 $(VENV)/.installed: requirements.txt
-	scripts/ensure-system-packages build
+	tools/ensure-system-packages build
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -34,7 +34,7 @@ run: $(VENV)/.installed $(DEMO_DB)
 	$(DEMO_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.installed
-	scripts/ensure-system-packages mariadb browser
+	tools/ensure-system-packages mariadb browser
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
 # Benchmarks (README "Benchmarks"): `make bench-data` seeds the dashboard databases once (minutes
@@ -44,20 +44,20 @@ BENCH_SIZES ?= 100k 1m 5m
 
 bench: export BENCH_INVOKED_AS = make bench$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")
 bench: $(VENV)/.installed
-	scripts/ensure-system-packages mariadb
-	$(PY) -m bench.run $(BENCH_ARGS)
+	tools/ensure-system-packages mariadb
+	$(PY) -m tools.bench.run $(BENCH_ARGS)
 
 bench-data: $(VENV)/.installed
-	scripts/ensure-system-packages mariadb
-	$(PY) -m bench.seed $(BENCH_SIZES)
+	tools/ensure-system-packages mariadb
+	$(PY) -m tools.bench.seed $(BENCH_SIZES)
 
 # `make chaos` (README "Operations"): restarts this machine's MariaDB in the middle of a burst of
 # intakes and proves nothing was lost or doubled. Never in CI, never while others use the server.
 CHAOS_ARGS ?=
 
 chaos: $(VENV)/.installed
-	scripts/ensure-system-packages mariadb
-	$(PY) scripts/chaos.py $(CHAOS_ARGS)
+	tools/ensure-system-packages mariadb
+	$(PY) tools/chaos.py $(CHAOS_ARGS)
 
 schema: $(VENV)/.installed
 	$(DEMO_ENV) $(PY) manage.py spectacular --skip-checks --validate --fail-on-warn --file var/openapi.yaml

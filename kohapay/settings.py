@@ -64,7 +64,7 @@ if BEHIND_PROXY:
 # Load balancers probe /healthz over plain HTTP on the private side: never redirect it.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Largest request body accepted (API bodies are a few hundred bytes); larger API bodies get a
-# Koha-shaped 413 (kohapay.api_errors).
+# Koha-shaped 413 (core.errors).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("KOHAPAY_MAX_BODY_BYTES", 64 * 1024))
 SECURE_REFERRER_POLICY = "same-origin"
 
@@ -80,14 +80,16 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "oauth2_provider",
-    "kohapay.apps.KohapayConfig",
+    "koha.apps.KohaConfig",
+    "core.apps.CoreConfig",
     "payments.apps.PaymentsConfig",
     "registers.apps.RegistersConfig",
+    "demo.apps.DemoConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "kohapay.api_errors.ApiErrorMiddleware",  # /api/: 413, 5xx in Koha's shape
+    "core.errors.ApiErrorMiddleware",  # /api/: 413, 5xx in Koha's shape
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -105,7 +107,7 @@ LOGIN_URL = "login"
 # Django's ModelBackend, reading a user's permissions and groups in one statement (every dashboard
 # page needs both). Changing this list logs out every session once: Django ties a session to the
 # backend path that logged it in.
-AUTHENTICATION_BACKENDS = ["kohapay.auth_backends.ModelBackend"]
+AUTHENTICATION_BACKENDS = ["core.auth_backends.ModelBackend"]
 LOGIN_REDIRECT_URL = "registers:overview"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -137,7 +139,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
     DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
 
 # Shared state lives in the database, never in a process: the rate limits count in their own table
-# (payments.RateCounter), and nothing uses Django's cache. A dummy cache keeps it that way: a
+# (core.RateCounter), and nothing uses Django's cache. A dummy cache keeps it that way: a
 # per-process cache would silently give each gunicorn worker and host its own state.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
 
@@ -153,15 +155,15 @@ USE_I18N = True
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["payments.authentication.ApiClientAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PARSER_CLASSES": ["payments.parsers.DecimalJSONParser"],
-    "DEFAULT_RENDERER_CLASSES": ["payments.renderers.ExactJSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["core.parsers.DecimalJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["core.renderers.ExactJSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "kohapay.exception_handlers.koha_exception_handler",
+    "EXCEPTION_HANDLER": "core.errors.koha_exception_handler",
     "COERCE_DECIMAL_TO_STRING": False,
     "UNAUTHENTICATED_USER": None,
-    # Per-client (else per-user, else per-IP) rate limit on every API view (payments.throttling);
+    # Per-client (else per-user, else per-IP) rate limit on every API view (core.throttling);
     # the token endpoint has its own, per client_id and per IP.
-    "DEFAULT_THROTTLE_CLASSES": ["payments.throttling.ApiRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["core.throttling.ApiRateThrottle"],
     # X-Forwarded-For is trusted for the client's IP only behind the proxy that sets it.
     "NUM_PROXIES": 1 if BEHIND_PROXY else 0,
 }

@@ -8,8 +8,8 @@ the table per page, no DISTINCT over it for the filters.
 from django.contrib import admin
 from django.db.models import Q
 
-from kohapay.admin import ReadOnlyAdmin
-from payments.models import (
+from core.admin import ReadOnlyAdmin, ZoneSafeDateHierarchy
+from koha.models import (
     AccountLine,
     AccountOffset,
     ActionLog,
@@ -17,11 +17,10 @@ from payments.models import (
     AuthorisedValueCategory,
     CreditType,
     DebitType,
-    Intake,
     Patron,
     SystemPreference,
 )
-from registers.admin import ZoneSafeDateHierarchy
+from payments.models import Intake
 
 
 class PaymentTypeFilter(admin.SimpleListFilter):

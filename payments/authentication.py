@@ -25,7 +25,8 @@ from oauth2_provider.models import get_access_token_model
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from payments.models import ApiClient, Patron
+from koha.models import Patron
+from payments.models import ApiClient
 
 INVALID_TOKEN = "The access token is missing, malformed, expired or revoked."
 INACTIVE_CLIENT = "This API client is not active (or its staff patron no longer exists in Koha)."

@@ -1,5 +1,5 @@
 """Domain errors of the payment path. No HTTP here except the status each maps to, kept beside
-its code so that the one exception handler (kohapay.exception_handlers) can render it.
+its code so that the one exception handler (core.errors) can render it.
 
 Raise, never return, inside the atomic block: the exception is what rolls it back.
 
@@ -23,27 +23,15 @@ Hierarchy (one leaf per rule; ``default_code`` is the ``error_code`` a client se
   - ``IdempotencyKeyReused`` (422)
   - ``InvariantViolation`` (500): a bug in kohapay, never the client's fault
 """
+from core.errors import KohaError
 
 
-class PaymentError(Exception):
-    """Base of every rule kohapay enforces on an intake. ``code`` is the machine-readable
-    ``error_code``; ``message`` the sentence a person reads; ``extra`` adds properties to the
-    error body (e.g. the ``payment_id`` of a duplicate)."""
+class PaymentError(KohaError):
+    """Base of every rule kohapay enforces on an intake (the constructor is ``KohaError``'s)."""
 
     status_code = 400
     default_code = "payment_error"
     default_message = "The payment could not be recorded."
-
-    def __init__(self, message: str | None = None, *, code: str | None = None,
-                 errors: list | None = None, headers: dict | None = None,
-                 extra: dict | None = None, **context):
-        self.message = message or self.default_message
-        self.code = code or self.default_code
-        self.errors = errors
-        self.headers = headers
-        self.extra = extra
-        self.context = context
-        super().__init__(self.message)
 
 
 # --- 400: the request body's shape -------------------------------------------------------------

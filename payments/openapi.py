@@ -10,6 +10,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
+from core.errors import DATABASE_UNAVAILABLE
 from payments import exceptions as err
 
 TOKEN_URL = "/api/v1/oauth/token"
@@ -160,9 +161,7 @@ CONFLICT_EXAMPLES = [
     error_example(err.DuplicateExternalId(), payment_id=2),
     error_example(err.ConcurrentChange()),
 ]
-UNAVAILABLE_EXAMPLE = generic_example(
-    "database_unavailable", "The database is unavailable right now; retry the same request "
-                            "later.", 503)
+UNAVAILABLE_EXAMPLE = generic_example(DATABASE_UNAVAILABLE[1], DATABASE_UNAVAILABLE[0], 503)
 
 
 def error_response(description: str, serializer=KohaErrorSerializer) -> OpenApiResponse:

@@ -8,7 +8,7 @@ and what the intake stores for replays.
 from django.utils import timezone
 from rest_framework import serializers
 
-from payments.money import exact
+from core.money import exact
 
 
 # --- response ----------------------------------------------------------------------------------

@@ -9,8 +9,8 @@ from django.conf import settings
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core.money import DECIMAL_STRING, exact, parse_amount
 from payments import exceptions as err
-from payments.money import DECIMAL_STRING, exact, parse_amount
 
 INT_MAX = 2**31 - 1  # Koha's ids are int(11)
 TEXT_MAX = 2000  # generous for a kiosk's description or note; Koha's columns are longtext

@@ -6,6 +6,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.throttling import TokenClientThrottle, TokenIPThrottle
 from payments import exceptions as err
 from payments import openapi as docs
 from payments import selectors
@@ -20,7 +21,6 @@ from payments.serializers import (
 )
 from payments.services.idempotency import request_hash, validate_idempotency_key
 from payments.services.intake import record_payment
-from payments.throttling import TokenClientThrottle, TokenIPThrottle
 
 TAGS = ["payments"]
 

@@ -14,7 +14,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.views.decorators.http import require_safe
 
-from registers.models import Library, LibraryRestriction
+from koha.models import Library
+from registers.models import LibraryRestriction
 
 PERMISSION = "registers.view_dashboard"
 GROUPS = ("Finance staff", "Auditors")

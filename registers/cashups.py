@@ -18,10 +18,9 @@ from decimal import Decimal
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 
-from payments.models import AccountLine, AccountOffset, Patron
+from koha.models import AccountLine, AccountOffset, CashRegisterAction, Patron
 from registers.bucketing import first_true
 from registers.index_hints import ignoring_type_indexes
-from registers.models import CashRegisterAction
 from registers.recency import Recency
 from registers.selectors import CASHUP, ZERO, DayRange, TypeTotal, offsets_paid_by_credits
 

@@ -11,8 +11,8 @@ from datetime import datetime
 from django.http import HttpResponse
 from django.utils.text import slugify
 
+from koha.models import CashRegister
 from registers.formatting import plain_text
-from registers.models import CashRegister
 from registers.selectors import DayRange, local_time
 from registers.tables import DayTable, OverviewTable, RegisterTable
 

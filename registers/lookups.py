@@ -6,8 +6,7 @@ from collections.abc import Sequence
 
 from django.db.models import QuerySet
 
-from payments.models import AuthorisedValue
-from registers.models import CashRegister
+from koha.models import AuthorisedValue, CashRegister
 from registers.selectors import Totals
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.db import connection
 
-from payments.models import AccountLine
+from koha.models import AccountLine
 from registers.recency import Recency
 from registers.sql import column_reader, instant, marks
 

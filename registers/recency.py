@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Now
 from django.utils import timezone
 
-from payments.models import AccountLine
+from koha.models import AccountLine
 from registers.models import DatedAheadLine, LedgerScan
 from registers.sql import column_reader, id_list, instant
 

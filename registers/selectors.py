@@ -36,10 +36,9 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
-from payments.models import AccountLine, AccountOffset
+from koha.models import AccountLine, AccountOffset, CashRegister, CashRegisterAction
 from registers.bucketing import first_true
 from registers.index_hints import ignoring_type_indexes
-from registers.models import CashRegister, CashRegisterAction
 from registers.overview_sql import period_and_till_rows
 from registers.recency import Recency
 from registers.sql import column_reader, id_list

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from django.db import connection
 
-from payments.models import AccountLine
+from koha.models import AccountLine
 
 _DATE = AccountLine._meta.get_field("date")
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from koha.models import CashRegister, Library
 from registers.lookups import payment_type_columns
-from registers.models import CashRegister, Library
 from registers.selectors import DayRange, DayTotals, RegisterFigures, Totals, sum_totals
 from registers.transactions import DayLine
 

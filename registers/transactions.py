@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.db import connection
 
-from payments.models import AccountLine, AccountOffset
+from koha.models import AccountLine, AccountOffset
 from registers.recency import Recency
 from registers.selectors import ZERO, DayRange, Totals, fold_rows, local_time
 from registers.sql import column_reader, id_list, instant

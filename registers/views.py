@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.http import Http404
 from django.shortcuts import render
 
+from koha.models import CashRegister
 from registers import exports
 from registers.access import dashboard_page, library_codes
 from registers.cashups import cashup_history
@@ -21,7 +22,6 @@ from registers.lookups import (
     payment_type_labels,
     registers_shown,
 )
-from registers.models import CashRegister
 from registers.recency import Recency
 from registers.selectors import (
     ZERO,

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from kohapay import kohaschema
-from kohapay.kohaschema.reference_data import install_reference_data
+from koha import schema as kohaschema
+from koha.schema.reference_data import install_reference_data
 from tests.factories import CashRegisterFactory, DebitTypeFactory, LibraryFactory, PatronFactory
 
 

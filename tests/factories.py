@@ -2,8 +2,7 @@
 import factory
 from factory.django import DjangoModelFactory
 
-from payments.models import AuthorisedValue, DebitType, Patron
-from registers.models import CashRegister, Library
+from koha.models import AuthorisedValue, CashRegister, DebitType, Library, Patron
 
 
 class LibraryFactory(DjangoModelFactory):

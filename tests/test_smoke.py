@@ -1,4 +1,4 @@
-from payments.models import AccountLine, DebitType
+from koha.models import AccountLine, DebitType
 
 
 def test_koha_world_is_built_on_mariadb(koha, django_db_blocker):

@@ -6,7 +6,7 @@ uniqueness and lookups exact. SQLite (the demo) already compares bytes.
 """
 from django.db import migrations, models
 
-import payments.exact_json
+import core.exact_json
 
 COLUMNS = (("idempotency_key", 255), ("external_id", 100))
 
@@ -55,8 +55,8 @@ class Migration(migrations.Migration):
             model_name="intake",
             name="response_body",
             field=models.JSONField(
-                decoder=payments.exact_json.ExactJSONDecoder,
-                encoder=payments.exact_json.ExactJSONEncoder,
+                decoder=core.exact_json.ExactJSONDecoder,
+                encoder=core.exact_json.ExactJSONEncoder,
                 help_text="The original response, replayed on retries (amounts kept exact).",
             ),
         ),

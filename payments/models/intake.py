@@ -5,7 +5,7 @@ from deleting or anonymising its own rows.
 """
 from django.db import models
 
-from payments.exact_json import ExactJSONDecoder, ExactJSONEncoder
+from core.exact_json import ExactJSONDecoder, ExactJSONEncoder
 
 
 class ApiClient(models.Model):
@@ -22,19 +22,19 @@ class ApiClient(models.Model):
         "oauth2_provider.Application", models.PROTECT, related_name="api_client"
     )
     staff_patron = models.ForeignKey(
-        "payments.Patron", models.DO_NOTHING, db_constraint=False, related_name="+",
+        "koha.Patron", models.DO_NOTHING, db_constraint=False, related_name="+",
         help_text="Koha borrowernumber the client acts as (manager_id of what it records).",
     )
     libraries = models.ManyToManyField(
-        "registers.Library", db_constraint=False, related_name="+",
+        "koha.Library", db_constraint=False, related_name="+",
         help_text="Libraries (branchcodes) it may record payments for.",
     )
     registers = models.ManyToManyField(
-        "registers.CashRegister", db_constraint=False, blank=True, related_name="+",
+        "koha.CashRegister", db_constraint=False, blank=True, related_name="+",
         help_text="Registers it may use; none selected means every register of its libraries.",
     )
     debit_types = models.ManyToManyField(
-        "payments.DebitType", db_constraint=False, blank=True, related_name="+",
+        "koha.DebitType", db_constraint=False, blank=True, related_name="+",
         help_text="Debit types it may charge; none selected means every eligible type.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -61,14 +61,14 @@ class Intake(models.Model):
     external_id = models.CharField(max_length=100, null=True, blank=True)
     request_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical request")
     patron = models.ForeignKey(
-        "payments.Patron", models.DO_NOTHING, db_constraint=False, related_name="+"
+        "koha.Patron", models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     payment = models.ForeignKey(
-        "payments.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+",
+        "koha.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+",
         help_text="The PAYMENT credit (accountlines_id).",
     )
     debit = models.ForeignKey(
-        "payments.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+"
+        "koha.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+"
     )
     response_status = models.PositiveSmallIntegerField(default=201)
     response_body = models.JSONField(

@@ -6,8 +6,8 @@ from django.db import transaction
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application
 
-from payments.models import ApiClient, DebitType, Patron
-from registers.models import CashRegister, Library
+from koha.models import CashRegister, DebitType, Library, Patron
+from payments.models import ApiClient
 
 
 class ClientConfigurationError(ValueError):

@@ -19,7 +19,7 @@ from django.db.models import PositiveBigIntegerField, Subquery
 from django.db.models.functions import Cast
 from django.utils import timezone
 
-from payments.models import AccountLine, CreditType
+from koha.models import AccountLine, CreditType
 
 _LEADING_INTEGER = re.compile(r"\s*([+-]?[0-9]+)")
 

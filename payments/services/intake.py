@@ -20,15 +20,9 @@ from decimal import Decimal
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
 from payments import exceptions as err
-from payments.models import (
-    AccountLine,
-    AccountOffset,
-    ActionLog,
-    ApiClient,
-    Intake,
-    Statistic,
-)
+from payments.models import ApiClient, Intake
 from payments.responses import intake_response_body
 from payments.services import intake_reads, intake_writes
 from payments.services.credit_numbers import allocate_credit_number

@@ -13,7 +13,7 @@ from functools import cache
 
 from django.db import connection
 
-from payments.models import AccountLine, AccountOffset
+from koha.models import AccountLine, AccountOffset
 from payments.services.intake_writes import stored_row
 
 SIX_PLACES = Decimal("0.000001")  # accountlines money is decimal(28,6)

@@ -18,7 +18,7 @@ Perl's hash order is random, so Koha's key order is not fixed; kohapay writes th
 """
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 
-from payments.money import exact
+from core.money import exact
 
 # Perl's XS dumper prints an IV bare when its text (sign included) is at most 10 characters long,
 # and quotes longer ones "so that a 32 bit system reads the number".

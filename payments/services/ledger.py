@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from payments.models import AccountLine, AccountOffset
+from koha.models import AccountLine, AccountOffset
 
 ZERO = Decimal(0)
 MONEY = DecimalField(max_digits=28, decimal_places=6)

@@ -3,7 +3,7 @@ from django import template
 from django.conf import settings
 from django.utils.http import urlencode
 
-from kohapay.auth_backends import group_names
+from core.auth_backends import group_names
 from registers import display
 from registers.formatting import display_amount, sign_class
 from registers.selectors import wall_clock

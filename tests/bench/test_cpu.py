@@ -1,4 +1,4 @@
-"""``bench.cpu`` charges CPU time to the right process tree, and the report shows it per payment."""
+"""``tools.bench.cpu`` charges CPU time to the right process tree, and the report shows it per payment."""
 import os
 import subprocess
 import sys
@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from bench import cpu, report
 from tests.bench.test_report import load, results
+from tools.bench import cpu, report
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc (Linux)")
 

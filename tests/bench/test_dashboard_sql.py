@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from bench import dashboard, dashboard_figures
-from bench.raw_sql import Runner
-from payments.models import AccountLine, AccountOffset
+from koha.models import AccountLine, AccountOffset
 from tests.registers.conftest import utc
 from tests.registers.factories import AccountLineFactory, busy_days, charge_and_pay, payout
+from tools.bench import dashboard, dashboard_figures
+from tools.bench.raw_sql import Runner
 
 DAY = date(2024, 5, 2)
 TARGET = {"register": 1, "day": DAY, "first": DAY - timedelta(days=29)}

@@ -1,7 +1,7 @@
 """Pages and their raw SQL are timed in alternation, so a drifting machine slows both alike."""
 import time
 
-from bench.dashboard import _paired_medians_ms
+from tools.bench.dashboard import _paired_medians_ms
 
 
 def test_page_and_raw_sql_alternate_after_one_warm_up_each():

@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from oauth2_provider.models import Application
 
-from bench import ledger_sql
-from payments.models import AccountLine, AccountOffset, ActionLog, ApiClient, Intake, Statistic
+from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
+from payments.models import ApiClient, Intake
+from tools.bench import ledger_sql
 
 
 @pytest.fixture

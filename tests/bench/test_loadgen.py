@@ -2,7 +2,7 @@
 import threading
 import time
 
-from bench import loadgen
+from tools.bench import loadgen
 
 
 def test_percentile_is_nearest_rank():

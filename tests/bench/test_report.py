@@ -1,5 +1,5 @@
 """A run with refusals, rows that do not add up or figures that differ is reported as invalid."""
-from bench import report
+from tools.bench import report
 
 
 def load(throughput, failed=0):
@@ -15,7 +15,7 @@ def results(**intake):
                          "two_call": load(300.0), "kohapay": load(200.0)}}
     return {
         "date": "2026-01-01 12:00 UTC", "label": None,
-        "command": {"as": "make bench", "ran": "python -m bench.run"},
+        "command": {"as": "make bench", "ran": "python -m tools.bench.run"},
         "machine": {"cores": 2, "cpu": "cpu", "memory_gib": 4.0, "mariadb": "10.11",
                     "python": "3.11", "git_commit": "abc", "mariadb_settings": {}},
         "intake": {"failures": [], "rate_limits": {"KOHAPAY_API_RATE": "100000000/min"},

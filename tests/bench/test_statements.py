@@ -4,7 +4,7 @@ request (such as a rate limiter's) and from autocommit statements."""
 import pytest
 from django.db import connection, transaction
 
-from bench.inprocess import intake_transaction, recorded_statements, statement_counts
+from tools.bench.inprocess import intake_transaction, recorded_statements, statement_counts
 
 LINE = "INSERT INTO accountlines (amount, interface) VALUES (1, 'bench-test')"
 

@@ -5,9 +5,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from kohapay.demo import catalogue
-from kohapay.demo.library import Till, World
-from kohapay.demo.planner import DayPlanner
+from demo import catalogue
+from demo.library import Till, World
+from demo.planner import DayPlanner
 
 NEW_YORK = ZoneInfo("America/New_York")
 WORLD = World(

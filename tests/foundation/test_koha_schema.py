@@ -11,7 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
-from kohapay import checks, kohaschema
+from koha import checks
+from koha import schema as kohaschema
 
 SCRATCH = "koha_scratch"
 
@@ -74,26 +75,26 @@ def test_check_lists_every_dropped_or_retyped_column(scratch):
     )
 
     assert kohaschema.compare(scratch) == {
-        "payments.AccountLine": [
+        "koha.AccountLine": [
             "`accountlines.payment_type` is missing",
             "`accountlines.interface` holds 8 characters, expected at least 16",
         ],
-        "payments.AccountOffset": [
+        "koha.AccountOffset": [
             "`account_offsets.amount` is int, expected one of decimal, numeric for DecimalField",
         ],
-        "payments.CreditTypeLibrary": ["table `account_credit_types_branches` is missing"],
-        "registers.CashRegister": ["`cash_registers.starting_float` has scale 2, expected 6"],
+        "koha.CreditTypeLibrary": ["table `account_credit_types_branches` is missing"],
+        "koha.CashRegister": ["`cash_registers.starting_float` has scale 2, expected 6"],
     }
     err = StringIO()
     with pytest.raises(CommandError, match=r"^5 mismatch\(es\) between this database"):
         call_command("koha_schema", "check", database=scratch, stderr=err)
     assert err.getvalue().splitlines() == [  # by table name, then column order
-        "payments.CreditTypeLibrary: table `account_credit_types_branches` is missing",
-        "payments.AccountOffset: `account_offsets.amount` is int, expected one of decimal, "
+        "koha.CreditTypeLibrary: table `account_credit_types_branches` is missing",
+        "koha.AccountOffset: `account_offsets.amount` is int, expected one of decimal, "
         "numeric for DecimalField",
-        "payments.AccountLine: `accountlines.payment_type` is missing",
-        "payments.AccountLine: `accountlines.interface` holds 8 characters, expected at least 16",
-        "registers.CashRegister: `cash_registers.starting_float` has scale 2, expected 6",
+        "koha.AccountLine: `accountlines.payment_type` is missing",
+        "koha.AccountLine: `accountlines.interface` holds 8 characters, expected at least 16",
+        "koha.CashRegister: `cash_registers.starting_float` has scale 2, expected 6",
     ]
 
 

@@ -12,18 +12,20 @@ from decimal import Decimal
 import pytest
 from django.db import connection, models
 
-from kohapay import kohaschema
-from payments.models import (
+from koha import schema as kohaschema
+from koha.models import (
     AccountLine,
     AccountOffset,
     ActionLog,
     AuthorisedValue,
     AuthorisedValueCategory,
+    CashRegister,
+    CashRegisterAction,
     CreditType,
     DebitType,
+    Library,
     Patron,
 )
-from registers.models import CashRegister, CashRegisterAction, Library
 
 MODELS = kohaschema.koha_models()
 WHEN = datetime(2031, 7, 14, 23, 59, 58, tzinfo=timezone.utc)

@@ -12,20 +12,22 @@ from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone
 
-from kohapay.demo import catalogue
-from kohapay.kohaschema.reference_data import KOHA_DEBIT_TYPES
-from payments.models import (
+from demo import catalogue
+from koha.models import (
     AccountLine,
     AccountOffset,
     ActionLog,
     AuthorisedValue,
+    CashRegister,
+    CashRegisterAction,
     DebitType,
     DebitTypeLibrary,
+    Library,
     Patron,
     Statistic,
     SystemPreference,
 )
-from registers.models import CashRegister, CashRegisterAction, Library
+from koha.schema.reference_data import KOHA_DEBIT_TYPES
 
 DAYS, PER_DAY = 4, 150
 

@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
-from payments.models import AccountLine, Statistic
+from koha.models import AccountLine, Statistic
 
 NEW_YORK = ZoneInfo("America/New_York")
 WALL_CLOCKS = [datetime(2026, 1, 15, 9, 30), datetime(2026, 7, 15, 9, 30)]  # EST, then EDT

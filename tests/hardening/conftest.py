@@ -6,9 +6,8 @@ import time
 import pytest
 from django.core.management import call_command
 
-from kohapay import kohaschema
-from tests.payments.conftest import kiosk, pay  # noqa: F401  (fixtures shared with the API tests)
-from tests.payments.conftest import table_row_counts
+from koha import schema as kohaschema
+from tests.payments.conftest import kiosk, pay, table_row_counts  # noqa: F401  (fixtures shared with the API tests)
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ import pytest
 from django.db.models import Count, Sum
 from django.utils import timezone
 
-from payments.models import AccountLine, AccountOffset, CreditType, Intake, SystemPreference
+from koha.models import AccountLine, AccountOffset, CreditType, SystemPreference
+from payments.models import Intake
 from tests.factories import PatronFactory
 from tests.hardening.conftest import ledger_is_clean
 from tests.payments.test_intake_concurrency import run_concurrently

@@ -10,7 +10,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from payments.models import AccountLine, Intake
+from koha.models import AccountLine
+from payments.models import Intake
 from payments.services import intake
 from tests.hardening.conftest import all_row_counts, ledger_is_clean
 

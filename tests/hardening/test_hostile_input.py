@@ -8,8 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from payments.models import DebitType
-from registers.models import CashRegister
+from koha.models import CashRegister, DebitType
 from tests.factories import CashRegisterFactory, DebitTypeFactory
 from tests.hardening.conftest import all_row_counts
 from tests.payments.conftest import payments_url

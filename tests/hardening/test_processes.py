@@ -6,12 +6,13 @@ import threading
 
 import pytest
 
-from bench.servers import LOG_DIR
-
-from payments.models import AccountLine, Intake, RateCounter
+from core.models import RateCounter
+from koha.models import AccountLine
+from payments.models import Intake
 from payments.services.clients import create_api_client, set_client_active
 from tests.hardening.conftest import ledger_is_clean
 from tests.hardening.wire import call, kohapay_server, token
+from tools.bench.servers import LOG_DIR
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

@@ -1,4 +1,4 @@
-"""The rate limits' counter (``payments.services.rate_counter``, ``payments.throttling``): one
+"""The rate limits' counter (``core.rate_counter``, ``core.throttling``): one
 atomic statement per check, run outside any transaction; the count comes back with that
 statement; exact under a concurrent burst from real threads on their own connections; fixed,
 clock-aligned windows with ``Retry-After`` = the time left; per user on the register figures;
@@ -15,9 +15,9 @@ from django.contrib.auth.models import User
 from django.db import connection, connections
 from rest_framework.test import APIClient
 
-from payments.models import RateCounter
-from payments.services.rate_counter import count_hit
-from payments.throttling import parse_rate
+from core.models import RateCounter
+from core.rate_counter import count_hit
+from core.throttling import parse_rate
 from registers.access import ensure_groups
 from tests.payments.conftest import TOKEN_URL, bearer_client, payments_url
 

@@ -15,7 +15,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 
-from payments.models import AccountLine, AccountOffset, Intake
+from koha.models import AccountLine, AccountOffset
+from payments.models import Intake
 from tests.hardening.conftest import ledger_is_clean
 
 

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.db import connection
 
-from bench.servers import gunicorn
+from tools.bench.servers import gunicorn
 
 
 @contextmanager

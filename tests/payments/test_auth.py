@@ -95,7 +95,7 @@ def test_application_without_kohapay_client_gets_no_token(koha):
 
 
 def test_client_whose_staff_patron_was_deleted_is_refused(kiosk, pay):
-    from payments.models import Patron
+    from koha.models import Patron
 
     Patron.objects.filter(pk=51).delete()
     response = pay()

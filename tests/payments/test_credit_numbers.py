@@ -4,7 +4,7 @@ from datetime import datetime, timezone
 import pytest
 from django.test import override_settings
 
-from payments.models import AccountLine, CreditType, SystemPreference
+from koha.models import AccountLine, CreditType, SystemPreference
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@
 import json
 import re
 
-from payments.demo import create_demo_client
-from payments.models import ApiClient, Patron
+from demo.clients import create_demo_client
+from koha.models import Patron
+from payments.models import ApiClient
 from tests.payments.conftest import bearer_client, get_token
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from payments.models import AccountLine, CreditType, DebitType, SystemPreference
+from koha.models import AccountLine, CreditType, DebitType, SystemPreference
 from payments.services import intake
 from tests.payments.conftest import row_counts
 

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
-from payments.models import AccountLine, AccountOffset
+from koha.models import AccountLine, AccountOffset
 from tests.payments.conftest import payments_url
 
 

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 from django.db.models import Sum
 
-from payments.models import AccountLine, AccountOffset, CreditType, Intake, SystemPreference
+from koha.models import AccountLine, AccountOffset, CreditType, SystemPreference
+from payments.models import Intake
 from tests.payments.conftest import bearer_client, payments_url
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -1,6 +1,7 @@
 """Safe retries: replay, reuse with another body, duplicate external ids, and keys scoped to
 the client and compared byte for byte."""
-from payments.models import AccountLine, Intake
+from koha.models import AccountLine
+from payments.models import Intake
 from payments.services.clients import create_api_client
 from tests.payments.conftest import bearer_client, get_token, row_counts
 

@@ -4,14 +4,14 @@ from decimal import Decimal
 
 import pytest
 
-from payments import exceptions as err
-from payments.models import (
+from koha.models import (
     AuthorisedValue,
     AuthorisedValueLibrary,
     CreditType,
     DebitTypeLibrary,
     SystemPreference,
 )
+from payments import exceptions as err
 from payments.selectors import intake_references
 from payments.services.rules import plan_intake
 from tests.factories import CashRegisterFactory, DebitTypeFactory

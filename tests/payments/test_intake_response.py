@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from payments.models import AccountLine
+from koha.models import AccountLine
 from tests.payments.conftest import payments_url
 
 KOHA_DEBIT = {"account_line_id", "amount", "amount_outstanding", "cash_register_id",

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import override_settings
 
-from payments.models import SystemPreference
+from koha.models import SystemPreference
 
 ACCOUNTLINE_COLUMNS = (
     "issue_id", "borrowernumber", "itemnumber", "amount", "description", "credit_type_code",

@@ -3,14 +3,14 @@ import json
 
 import pytest
 
-from payments.models import (
+from koha.models import (
     AuthorisedValue,
     AuthorisedValueLibrary,
+    CashRegister,
     DebitType,
     DebitTypeLibrary,
 )
 from payments.services.clients import create_api_client
-from registers.models import CashRegister
 from tests.factories import CashRegisterFactory, DebitTypeFactory
 from tests.payments.conftest import bearer_client, get_token, payments_url, row_counts
 
@@ -177,7 +177,7 @@ def test_card_payment_without_register_is_fine_when_not_cash(kiosk):
 
 
 def test_cash_without_register_is_fine_when_registers_are_off(koha, kiosk):
-    from payments.models import SystemPreference
+    from koha.models import SystemPreference
 
     SystemPreference.objects.filter(variable="UseCashRegisters").update(value="0")
     assert post(kiosk.api, {**VALID, "register_id": None}).status_code == 201

@@ -8,7 +8,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from payments.models import AccountLine, AccountOffset, ActionLog, Intake, Statistic
+from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
+from payments.models import Intake
 from payments.services import intake_writes
 
 COLUMNS = re.compile(r"INSERT INTO `\w+` \(([^)]*)\)")

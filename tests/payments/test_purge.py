@@ -7,8 +7,9 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from payments.models import Intake, RateCounter
-from payments.services.rate_counter import count_hit
+from core.models import RateCounter
+from core.rate_counter import count_hit
+from payments.models import Intake
 from tests.payments.conftest import payments_url
 
 

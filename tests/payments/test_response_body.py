@@ -6,7 +6,7 @@ import pytest
 import simplejson
 from django.db.models import Q
 
-from payments.models import AccountLine, AccountOffset, CreditType, SystemPreference
+from koha.models import AccountLine, AccountOffset, CreditType, SystemPreference
 from payments.responses import PaymentIntakeResultSerializer, intake_response_body
 
 

@@ -7,11 +7,9 @@ credit to the debit it pays. ``at`` is an aware datetime: the line's ``date``.
 from dataclasses import dataclass
 from decimal import Decimal
 
-import factory
 from factory.django import DjangoModelFactory
 
-from payments.models import AccountLine, AccountOffset
-from registers.models import CashRegisterAction
+from koha.models import AccountLine, AccountOffset, CashRegisterAction
 
 
 class AccountLineFactory(DjangoModelFactory):

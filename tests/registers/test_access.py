@@ -4,8 +4,8 @@ import re
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser, Group
 
+from demo.users import create_demo_users
 from registers.access import GROUPS, PERMISSION, can_view_dashboard, ensure_groups, library_codes
-from registers.demo import create_demo_users
 
 
 def test_the_migration_created_both_groups_with_the_dashboard_permission(db):

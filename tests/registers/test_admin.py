@@ -74,7 +74,7 @@ def test_account_lines_search_by_card_number_line_id_and_external_id(koha, super
 
 def test_account_lines_filters(koha, superuser_client):
     busy_days(koha, [utc(2024, 5, 2).date()], per_day=4)
-    from payments.models import AccountLine
+    from koha.models import AccountLine
 
     url = admin_url(AccountLine, "changelist")
     by_type = _listed_ids(superuser_client.get(url, {"payment_type": "SIP01"}))
@@ -92,7 +92,7 @@ def test_account_lines_filters(koha, superuser_client):
 
 def test_date_drill_down_works_without_time_zone_tables(koha, superuser_client, settings):
     """MariaDB here has no named zones: the drill-down falls back to UTC days, not to nothing."""
-    from payments.models import AccountLine
+    from koha.models import AccountLine
 
     settings.TIME_ZONE = "America/New_York"
     charge_and_pay(register=koha.register, at=utc(2024, 5, 2, 10), amount="2.50",

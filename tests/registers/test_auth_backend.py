@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth import backends
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 
-from kohapay.auth_backends import ModelBackend, group_names
+from core.auth_backends import ModelBackend, group_names
 from registers.access import PERMISSION, can_view_dashboard
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from registers.demo import create_demo_users
+from demo.users import create_demo_users
 from registers.selectors import local_today
 from tests.conftest import build_koha_world
 from tests.registers.factories import busy_days

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from payments.models import AccountLine
+from koha.models import AccountLine
 from registers.cashups import cashup_history
 from registers.index_hints import (
     TYPE_INDEXES_IGNORED,

@@ -5,10 +5,10 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from kohapay import kohaschema
-from tests.registers.factories import busy_days
+from koha import schema as kohaschema
 from tests.payments.conftest import table_row_counts
 from tests.registers.conftest import utc
+from tests.registers.factories import busy_days
 
 SAMPLES = {"int": "1", "isodate": "2024-05-02", "path": "1", "str": "1", "slug": "x",
            "uuid": "00000000-0000-0000-0000-000000000001"}
@@ -43,7 +43,7 @@ def test_the_walk_covers_the_dashboard_the_api_and_the_admin():
     urls = every_url()
     assert {"/registers/", "/registers/1/", "/registers/1/2024-05-02/",
             "/api/v1/cash_registers/1/daily_totals"} <= set(urls)
-    assert any(u.startswith("/admin/payments/accountline/") for u in urls)
+    assert any(u.startswith("/admin/koha/accountline/") for u in urls)
 
 
 @pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from registers.models import LedgerScan
 from tests.factories import CashRegisterFactory, LibraryFactory
 from tests.registers.conftest import utc
-from tests.registers.factories import busy_days, charge_and_pay, cashup
+from tests.registers.factories import busy_days, cashup, charge_and_pay
 
 DAY = date(2024, 5, 2)
 PAGES = {

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.db import OperationalError, connection
 
-from payments.models import AccountLine
+from koha.models import AccountLine
 from registers.models import DatedAheadLine, LedgerScan
 from registers.recency import OVERLAP, SLACK, Recency
 from registers.selectors import DayRange, daily_totals, local_today, overview

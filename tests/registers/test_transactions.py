@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from payments.models import AccountLine
+from koha.models import AccountLine
 from registers.display import day_rows
 from registers.lookups import payment_type_labels
 from registers.selectors import DayRange, daily_totals

@@ -1,12 +1,12 @@
 """``manage.py purge_idempotency_keys [--days N]``: forget idempotency keys older than
 KOHAPAY_IDEMPOTENCY_DAYS (see payments.services.purge for what is kept), and delete the rate
-limits' counters of windows that have ended (payments.services.rate_counter). Run it daily
+limits' counters of windows that have ended (core.rate_counter). Run it daily
 (cron)."""
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from core.rate_counter import purge_rate_counters
 from payments.services.purge import purge_idempotency_keys
-from payments.services.rate_counter import purge_rate_counters
 
 
 class Command(BaseCommand):

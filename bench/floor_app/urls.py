@@ -1,9 +1,0 @@
-from django.urls import path
-
-from bench.floor_app import views
-
-urlpatterns = [
-    path("floor/intake", views.intake),
-    path("floor/charge", views.charge),
-    path("floor/pay", views.pay),
-]

@@ -1,0 +1,75 @@
+"""Rate-limit counting: a fixed-window counter per (scope, identity), incremented and read back by
+ONE atomic SQL statement on ``kohapay_rate_counter`` (``payments.models.RateCounter``).
+
+Why one statement: DRF's throttles on Django's database cache read the counter, then wrote it back
+in a second transaction (4–7 statements and a second commit per request), and two requests that
+read the same count both passed. Here the database increments the row under its own row lock and
+hands back the new count, so every request gets a distinct number and exactly ``limit`` of them
+are at or below the limit, whatever the number of processes and hosts.
+
+- MariaDB/MySQL: ``INSERT … ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)``. MariaDB
+  cannot RETURNING from that form, but ``LAST_INSERT_ID(expr)`` makes the count the statement's
+  "insert id", which comes back in the OK packet (``cursor.lastrowid``): no second round trip.
+  The first hit of a window inserts ``LAST_INSERT_ID(1)`` for the same reason (a plain 1 would
+  report 0: the table has no AUTO_INCREMENT column).
+- SQLite (the demo) and PostgreSQL: ``INSERT … ON CONFLICT … DO UPDATE … RETURNING hits``.
+
+The statement runs in autocommit — the throttles run before the view, whose transaction starts
+later — so the row is locked for the statement only, never across a request.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+from django.utils import timezone
+
+from core.models import RateCounter
+
+TABLE = RateCounter._meta.db_table
+COLUMNS = "scope, ident, window_start, hits"
+
+MARIADB_COUNT = (
+    f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (%s, %s, %s, LAST_INSERT_ID(1)) "
+    "ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)"
+)
+RETURNING_COUNT = (
+    f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (%s, %s, %s, 1) "
+    "ON CONFLICT (scope, ident, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits"
+)
+
+# Windows are at most a day long (DRF rates: per second, minute, hour or day): rows of windows
+# that started more than a day ago have ended, whatever the rate.
+KEPT_FOR = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WindowCount:
+    hits: int  # requests counted in the window, this one included
+    ends_at: float  # when the window ends (Unix time): the count starts again from zero
+
+
+def count_hit(scope: str, ident: str, seconds: int, *, now: float | None = None) -> WindowCount:
+    """Count one request of ``ident`` in ``scope`` in its ``seconds``-long window (aligned on the
+    Unix epoch, so every process agrees on it); the window's count after this one."""
+    now = time.time() if now is None else now
+    start = int(now // seconds) * seconds
+    window_start = datetime.fromtimestamp(start, tz=UTC)
+    params = [scope, ident, connection.ops.adapt_datetimefield_value(window_start)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "mysql":
+            cursor.execute(MARIADB_COUNT, params)
+            hits = cursor.lastrowid
+        else:
+            cursor.execute(RETURNING_COUNT, params)
+            hits = cursor.fetchone()[0]
+    return WindowCount(hits=int(hits), ends_at=float(start + seconds))
+
+
+def purge_rate_counters(*, now: datetime | None = None) -> int:
+    """Delete the counters of windows that have ended (started over a day ago); how many."""
+    cutoff = (now or timezone.now()) - KEPT_FOR
+    deleted, _ = RateCounter.objects.filter(window_start__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,117 @@
+"""Rate limits, counted in the database (``core.rate_counter``: one atomic statement
+per check on ``kohapay_rate_counter``), so that every gunicorn worker and every host behind the
+load balancer counts against the same limit, exactly.
+
+- ``ApiRateThrottle`` (every API view): ``KOHAPAY_API_RATE`` requests per API client (else per
+  dashboard user, else per IP) — one misbehaving kiosk cannot starve the others.
+- ``TokenClientThrottle`` and ``TokenIPThrottle`` (``POST /oauth/token``): ``KOHAPAY_TOKEN_RATE``
+  per ``client_id`` and per IP — a brake on guessing secrets (a real kiosk needs one token an
+  hour). Counted whether the request succeeds or not: the guesser cannot tell the difference.
+
+A refusal is a 429 with ``Retry-After`` in Koha's error shape (``core.errors``).
+Rates are read from the settings at each request, so tests and deployments can change them.
+
+Fixed windows: "600/min" allows 600 requests in each calendar minute (UTC, aligned on the epoch,
+so every process agrees). Never more within a window, even under a concurrent burst; across a
+window boundary a client may send up to twice the rate in a short interval, never more than the
+rate on average. ``Retry-After`` is the time left until the window ends. Refused requests are
+counted too (they cost a statement, not a pass).
+"""
+import base64
+import binascii
+import hashlib
+import math
+import time
+
+from django.conf import settings
+from django.http.multipartparser import MultiPartParserError
+from rest_framework.throttling import BaseThrottle
+
+from core.rate_counter import count_hit
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # DRF's: s/sec, m/min, h/hour, d/day
+MAX_IDENT = 64  # RateCounter.ident
+
+
+def parse_rate(rate: str) -> tuple[int, int]:
+    """``"<n>/<sec|min|hour|day>"`` (DRF's rate strings) → (requests, window in seconds)."""
+    number, period = rate.split("/")
+    return int(number), PERIODS[period.strip()[0]]
+
+
+class KohapayThrottle(BaseThrottle):
+    scope = ""  # the counter's scope
+    setting = ""  # name of the kohapay setting holding the rate
+
+    def counter_ident(self, request) -> str | None:
+        """Whom to count this request against; None: not counted in this scope."""
+        raise NotImplementedError
+
+    def allow_request(self, request, view):
+        rate = getattr(settings, self.setting)  # None: no limit (as in DRF)
+        ident = None if rate is None else self.counter_ident(request)
+        if ident is None:
+            return True
+        limit, seconds = parse_rate(rate)
+        self.window = count_hit(self.scope, short_ident(ident), seconds)
+        return self.window.hits <= limit
+
+    def wait(self):
+        """Seconds until the window ends, when the count starts again (whole, at least 1)."""
+        return max(1, math.ceil(self.window.ends_at - time.time()))
+
+
+def short_ident(ident: str) -> str:
+    """The identity as stored: itself when it fits (readable for whoever looks at the table),
+    else a hash (an address from a proxy's header may be any text)."""
+    if len(ident) <= MAX_IDENT and ident.isascii():
+        return ident
+    return "sha256-" + hashlib.sha256(ident.encode()).hexdigest()[:48]
+
+
+class ApiRateThrottle(KohapayThrottle):
+    scope = "api"
+    setting = "KOHAPAY_API_RATE"
+
+    def counter_ident(self, request):
+        client = getattr(request.user, "client", None)
+        if client is not None:
+            return f"client-{client.pk}"
+        if getattr(request.user, "is_authenticated", False):
+            return f"user-{request.user.pk}"
+        return f"ip-{self.get_ident(request)}"
+
+
+class TokenIPThrottle(KohapayThrottle):
+    scope = "token-ip"
+    setting = "KOHAPAY_TOKEN_RATE"
+
+    def counter_ident(self, request):
+        return f"ip-{self.get_ident(request)}"
+
+
+class TokenClientThrottle(KohapayThrottle):
+    scope = "token-client"
+    setting = "KOHAPAY_TOKEN_RATE"
+
+    def counter_ident(self, request):
+        client_id = token_request_client_id(request)
+        if not client_id:
+            return None  # nothing to count per client; the per-IP limit still applies
+        # Hashed: any text may arrive here, and it is a credential's half — never stored as is.
+        return hashlib.sha256(client_id.encode()).hexdigest()[:32]
+
+
+def token_request_client_id(request) -> str | None:
+    """The client_id of a token request: from HTTP Basic client authentication, else the form."""
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if header[:6].lower() == "basic ":
+        try:
+            pair = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+        return pair.split(":", 1)[0] or None
+    try:
+        return request._request.POST.get("client_id") or None
+    except (MultiPartParserError, ValueError):  # a malformed body: the token view refuses it
+        return None

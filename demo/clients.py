@@ -1,0 +1,84 @@
+"""Demo data of the payments app, called by `manage.py seed_demo` (SQLite demo database)."""
+from django.db.models import Q
+
+from koha.models import AuthorisedValue, CashRegister, DebitType, DebitTypeLibrary, Library, Patron
+from payments.models import ApiClient
+from payments.services.clients import (
+    ClientCredentials,
+    create_api_client,
+    rotate_client_secret,
+)
+
+DEMO_CLIENT = "Demo kiosk"
+DEMO_STAFF_USERID = "kohapay_kiosk"  # the staff patron seed_demo creates for the kiosk
+BASE_URL = "http://127.0.0.1:8000"
+
+
+def create_demo_client() -> list[str]:
+    """Create (or re-key) the demo kiosk API client for every library; return lines with its
+    credentials and ready-to-paste curl commands."""
+    staff = _demo_staff_patron()
+    if staff is None:
+        return ["No staff patron in the demo database: the demo API client was not created."]
+    libraries = list(Library.objects.order_by("branchcode").values_list("branchcode", flat=True))
+    credentials = _demo_credentials(staff.pk, libraries)
+    lines = [
+        f"API client '{DEMO_CLIENT}' (acts as patron {staff.pk}, "
+        f"libraries {', '.join(libraries)}):",
+        f"  client_id:     {credentials.client_id}",
+        f"  client_secret: {credentials.client_secret}",
+    ]
+    return lines + _curl_example(credentials)
+
+
+def _demo_staff_patron() -> Patron | None:
+    by_userid = Patron.objects.filter(userid=DEMO_STAFF_USERID).first()
+    if by_userid is not None:
+        return by_userid
+    return Patron.objects.exclude(flags__isnull=True).exclude(flags=0).order_by("pk").first()
+
+
+def _demo_credentials(staff_id: int, libraries: list[str]) -> ClientCredentials:
+    client = ApiClient.objects.filter(name=DEMO_CLIENT).first()
+    if client is None:
+        return create_api_client(name=DEMO_CLIENT, staff_patron_id=staff_id,
+                                 library_ids=libraries)
+    client.staff_patron_id = staff_id
+    client.active = True
+    client.save(update_fields=["staff_patron", "active"])
+    client.libraries.set(libraries)
+    return rotate_client_secret(client)  # the old secret was never kept in clear
+
+
+def _curl_example(credentials: ClientCredentials) -> list[str]:
+    register = CashRegister.objects.filter(archived=False).order_by("id").first()
+    if register is None:
+        return []
+    debit_type = _sellable_type_at(register.library_id)
+    patrons = Patron.objects.filter(Q(flags__isnull=True) | Q(flags=0)).order_by("pk")
+    patron = patrons.filter(library_id=register.library_id).first() or patrons.first()
+    payment_type = "CASH" if AuthorisedValue.objects.filter(
+        category="PAYMENT_TYPE", authorised_value="CASH").exists() else "SIP01"
+    if debit_type is None or patron is None:
+        return []
+    body = (f'{{"debit_type":"{debit_type}","amount":2.5,"payment_type":"{payment_type}",'
+            f'"register_id":{register.id},"external_id":"demo-1"}}')
+    return [
+        "Record a payment (README: 'Recording a payment (API)'):",
+        f"  TOKEN=$(curl -s {BASE_URL}/api/v1/oauth/token -d grant_type=client_credentials "
+        f"-d client_id={credentials.client_id} -d client_secret={credentials.client_secret} "
+        "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
+        f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account/payments "
+        "-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
+        f"-H 'Idempotency-Key: demo-1' -d '{body}'",
+    ]
+
+
+def _sellable_type_at(branchcode: str) -> str | None:
+    """A type a kiosk sells (can_be_sold, not archived) that the library limits allow here."""
+    limits: dict[str, set[str]] = {}
+    for code, library in DebitTypeLibrary.objects.values_list("debit_type_code", "branchcode"):
+        limits.setdefault(code, set()).add(library)
+    sellable = DebitType.objects.filter(can_be_sold=True, archived=False).order_by("code")
+    return next((code for code in sellable.values_list("code", flat=True)
+                 if code not in limits or branchcode in limits[code]), None)

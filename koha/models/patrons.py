@@ -1,0 +1,28 @@
+"""Koha table ``borrowers``: patrons, staff included (kohapay reads a subset)."""
+from django.db import models
+
+
+class Patron(models.Model):
+    """Koha table ``borrowers`` (the subset kohapay reads). A patron's balance is not stored:
+    it is SUM(``accountlines.amountoutstanding``)."""
+
+    borrowernumber = models.AutoField(primary_key=True)
+    cardnumber = models.CharField(max_length=32, null=True, blank=True, unique=True)
+    surname = models.TextField(null=True, blank=True)
+    firstname = models.TextField(null=True, blank=True)
+    library = models.ForeignKey(
+        "koha.Library", models.DO_NOTHING, db_column="branchcode", related_name="+"
+    )
+    categorycode = models.CharField(max_length=10, default="")
+    userid = models.CharField(max_length=75, null=True, blank=True, unique=True)
+    flags = models.BigIntegerField(null=True, blank=True, help_text="Koha permission bit field")
+    email = models.TextField(null=True, blank=True)
+    lang = models.CharField(max_length=25, default="default")
+
+    class Meta:
+        managed = False
+        db_table = "borrowers"
+
+    def __str__(self):
+        name = " ".join(part for part in (self.firstname, self.surname) if part)
+        return f"{name or 'Patron'} ({self.cardnumber or self.borrowernumber})"

@@ -1,0 +1,179 @@
+"""Hand-written SQL for the figures of each dashboard page: what a DBA who knows Koha's tables
+would write for the same numbers, over Koha's own indexes. The pages are timed next to these,
+and ``tools.bench.dashboard_figures`` checks that both give the same figures.
+
+The definitions are the pages' (``registers/selectors.py``, ``registers/cashups.py``,
+``registers/transactions.py``, spec §8):
+
+- A **day** is a local day in ``KOHA_TIME_ZONE``: from one local midnight to the next, as UTC
+  instants computed with zoneinfo (MariaDB has no named zones and the session speaks UTC); lines
+  are grouped per day by a CASE over those instants (a balanced tree: log2(n) tests per line).
+- A line is a **credit** (money in: income = −amount) when ``credit_type_code`` is set, else a
+  debit (money out: payouts = +amount).
+- **Income by debit type** follows *every* offset from one of the register's income lines
+  (``debit_type_code`` NULL) to a debit — APPLY and VOID alike, as Koha's ``Cashup.pm`` does.
+- **Recency**: every date filter ``date >= L`` also says ``timestamp >= L − 1 day``, so MariaDB
+  reads the recent part of Koha's ``timeidx`` instead of every line of a register. That is the
+  condition the pages add (``registers/recency.py``), and what a DBA writing the best query over
+  Koha's existing indexes would add too: Koha writes ``date`` at, or before, the moment of
+  writing. (The pages also OR in the lines kohapay has seen dated ahead; the seeded benchmark
+  databases have none, and the figure check would show it if they had.) Where EXPLAIN showed
+  MariaDB choosing a worse plan, the query says ``FORCE INDEX (timeidx)``, as a DBA would.
+
+Each page function takes a ``Runner`` (a cursor that remembers what it ran, for EXPLAIN) and
+returns the fetched rows; folding them into figures (``dashboard_figures``) is not timed.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tools.bench.dashboard_sql_cashups import cashups
+from tools.bench.raw_sql import SLACK, Runner, first_true, in_list, midnights
+
+CASHUPS_SHOWN = 40  # registers.views.CASHUPS_SHOWN
+
+CREDIT = "(a.credit_type_code IS NOT NULL)"
+LINE_FIGURES = f"{CREDIT}, a.payment_type, SUM(a.amount), COUNT(*)"
+
+REGISTERS = (
+    "SELECT r.id, r.name, r.branch, b.branchname FROM cash_registers r"
+    " JOIN branches b ON b.branchcode = r.branch WHERE r.archived = 0"
+    " ORDER BY b.branchname, r.branch, r.name, r.id"
+)
+REGISTER = "SELECT r.id, r.name, r.branch, r.archived FROM cash_registers r WHERE r.id = %s"
+PAYMENT_TYPE_LABELS = (
+    "SELECT authorised_value, lib FROM authorised_values WHERE category = 'PAYMENT_TYPE'"
+    " ORDER BY lib, id"
+)
+LAST_CASHUPS = (
+    "SELECT register_id, MAX(timestamp) FROM cash_register_actions"
+    " WHERE code = 'CASHUP' AND register_id IN ({ids}) GROUP BY register_id"
+)
+PERIOD_BY_REGISTER = (
+    f"SELECT a.register_id, {LINE_FIGURES} FROM accountlines a"
+    " WHERE a.register_id IN ({ids}) AND a.date >= %s AND a.date < %s AND a.timestamp >= %s"
+    " GROUP BY a.register_id, 2, a.payment_type"
+)
+SINCE_CASHUP = (
+    f"SELECT a.register_id, {LINE_FIGURES} FROM accountlines a"
+    " WHERE ({conditions}) GROUP BY a.register_id, 2, a.payment_type"
+)
+DAILY = (
+    f"SELECT {{day}}, {LINE_FIGURES} FROM accountlines a"
+    " WHERE a.register_id = %s AND a.date >= %s AND a.date < %s AND a.timestamp >= %s"
+    " GROUP BY 1, 2, a.payment_type"
+)
+# Offsets from the register's income lines to the debits they paid (APPLY, VOID, …).
+# FORCE INDEX: left alone, MariaDB intersects the register and debit type indexes (every line of
+# the register, ~5 × slower at 1 m lines) where the date range's timeidx reads only the range.
+INCOME_OFFSETS = (
+    " FROM accountlines c FORCE INDEX (timeidx)"
+    " JOIN account_offsets o ON o.credit_id = c.accountlines_id"
+    " JOIN accountlines d ON d.accountlines_id = o.debit_id"
+    " LEFT JOIN account_debit_types t ON t.code = d.debit_type_code"
+    " WHERE c.register_id = %s AND c.debit_type_code IS NULL"
+)
+BY_DEBIT_TYPE = (
+    "SELECT d.debit_type_code, t.description, SUM(o.amount)" + INCOME_OFFSETS
+    + " AND c.date >= %s AND c.date < %s AND c.timestamp >= %s"
+    " GROUP BY d.debit_type_code, t.description"
+)
+DAY_LINES = (
+    "SELECT a.accountlines_id, a.date, a.amount, a.payment_type, a.credit_type_code,"
+    " a.debit_type_code, ct.description, dt.description, a.description, a.note,"
+    " p.borrowernumber, p.cardnumber, p.surname, p.firstname,"
+    " m.borrowernumber, m.surname, m.firstname, i.id, i.external_id, k.name"
+    " FROM accountlines a"
+    " LEFT JOIN account_credit_types ct ON ct.code = a.credit_type_code"
+    " LEFT JOIN account_debit_types dt ON dt.code = a.debit_type_code"
+    " LEFT JOIN borrowers p ON p.borrowernumber = a.borrowernumber"
+    " LEFT JOIN borrowers m ON m.borrowernumber = a.manager_id"
+    " LEFT JOIN kohapay_intake i ON i.payment_id = a.accountlines_id"
+    " LEFT JOIN kohapay_api_client k ON k.id = i.client_id"
+    " WHERE a.register_id = %s AND a.date >= %s AND a.date < %s AND a.timestamp >= %s"
+    " ORDER BY a.date, a.accountlines_id"
+)
+# The other side of each of the day's lines: the debits a credit paid, the credits a payout used.
+DAY_LINKS = (
+    "SELECT a.accountlines_id, o.id, d.accountlines_id, o.amount, d.debit_type_code,"
+    " t.description, d.description FROM accountlines a"
+    " JOIN account_offsets o ON o.credit_id = a.accountlines_id"
+    " JOIN accountlines d ON d.accountlines_id = o.debit_id"
+    " LEFT JOIN account_debit_types t ON t.code = d.debit_type_code"
+    " WHERE a.register_id = %s AND a.credit_type_code IS NOT NULL"
+    " AND a.date >= %s AND a.date < %s AND a.timestamp >= %s"
+    " UNION ALL "
+    "SELECT a.accountlines_id, o.id, c.accountlines_id, o.amount, c.credit_type_code,"
+    " t.description, c.description FROM accountlines a"
+    " JOIN account_offsets o ON o.debit_id = a.accountlines_id"
+    " JOIN accountlines c ON c.accountlines_id = o.credit_id"
+    " LEFT JOIN account_credit_types t ON t.code = c.credit_type_code"
+    " WHERE a.register_id = %s AND a.credit_type_code IS NULL"
+    " AND a.date >= %s AND a.date < %s AND a.timestamp >= %s"
+    " ORDER BY 2"
+)
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def overview(run: Runner, day: date) -> dict:
+    """The overview of one day: every active register's day and what is in its till since its
+    last cashup (Koha's ``outstanding_accountlines``: dated strictly after it)."""
+    registers = run.rows(REGISTERS)
+    labels = run.rows(PAYMENT_TYPE_LABELS)
+    ids = [r[0] for r in registers]
+    if not ids:
+        return {"registers": [], "labels": labels, "last": {}, "period": [], "since": []}
+    last = dict(run.rows(LAST_CASHUPS.format(ids=in_list(ids)), ids))
+    start, end = midnights(day, day)
+    period = run.rows(PERIOD_BY_REGISTER.format(ids=in_list(ids)),
+                      [*ids, start, end, start - SLACK])
+    conditions, params = _since_cashup(ids, last)
+    since = run.rows(SINCE_CASHUP.format(conditions=conditions), params)
+    return {"registers": registers, "labels": labels, "last": last, "period": period,
+            "since": since}
+
+
+def _since_cashup(ids: list[int], last: dict) -> tuple[str, list]:
+    parts, params = [], []
+    for rid in ids:
+        if rid in last:
+            parts.append("(a.register_id = %s AND a.date > %s AND a.timestamp >= %s)")
+            params += [rid, last[rid], last[rid] - SLACK]
+    never = [rid for rid in ids if rid not in last]
+    if never:  # a register never cashed up: all its lines
+        parts.append(f"a.register_id IN ({in_list(never)})")
+        params += never
+    return " OR ".join(parts), params
+
+
+def register_range(run: Runner, register: int, first: date, last: date) -> dict:
+    """A register's days, its income by debit type, and its cashups with Koha's summaries."""
+    bounds = midnights(first, last)
+    start, end = bounds[0], bounds[-1]
+    day, day_params = first_true("a.date", [("<", b) for b in bounds[1:-1]])
+    found = {
+        "register": run.rows(REGISTER, [register]),
+        "labels": run.rows(PAYMENT_TYPE_LABELS),
+        "days": [first + timedelta(days=n) for n in range(len(bounds) - 1)],
+        "daily": run.rows(DAILY.format(day=day), [*day_params, register, start, end,
+                                                  start - SLACK]),
+        "by_debit_type": run.rows(BY_DEBIT_TYPE, [register, start, end, start - SLACK]),
+    }
+    found["cashups"] = cashups(run, register, start, end, CASHUPS_SHOWN)
+    return found
+
+
+def day_page(run: Runner, register: int, day: date) -> dict:
+    """Every line of a register's day, with what it paid (or was paid by) and its intake, and the
+    day's figures."""
+    start, end = midnights(day, day)
+    window = [register, start, end, start - SLACK]
+    return {
+        "register": run.rows(REGISTER, [register]),
+        "labels": run.rows(PAYMENT_TYPE_LABELS),
+        "totals": run.rows(DAILY.format(day="0"), window),
+        "lines": run.rows(DAY_LINES, window),
+        "links": run.rows(DAY_LINKS, window + window),
+    }

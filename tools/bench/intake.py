@@ -1,0 +1,206 @@
+"""Sections 1–3 of the benchmark: intake throughput and latency per concurrency, next to the
+physical floor, the framework floor and Koha's two-call flow, all in the same run.
+
+kohapay writes into ``kp_bench_intake``; the floors and the two-call baseline write the same rows
+into ``kp_bench_floor`` (built identically), so kohapay's database holds only kohapay's intakes
+and the row check (and ``verify_ledger``) afterwards is exact.
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import time
+import urllib.parse
+
+from tools.bench import cpu, databases, environment, loadgen, physical_floor, servers, setup_db
+from tools.bench.workload import Workload
+
+PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"
+WARMUP_SECONDS = 1.0
+WARMUP_CLIENTS = 4
+
+
+def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
+    run_id = time.strftime("%Y%m%d%H%M%S")
+    log("intake: building kp_bench_intake and kp_bench_floor …")
+    kohapay_fixture = setup_db.build(databases.INTAKE_DB)
+    floor_fixture = setup_db.build(databases.FLOOR_DB)
+    kohapay_load = Workload(kohapay_fixture, run_id)
+    floor_load = Workload(floor_fixture, run_id)
+    before = databases.count_rows(databases.INTAKE_DB)
+    results = {"clients": clients, "duration_s": duration, "workers": workers,
+               "gunicorn": " ".join(servers.gunicorn_args(workers)),
+               "rate_limits": dict(environment.RATE_LIMITS),
+               "client_made_by": kohapay_fixture["client_made_by"], "per_clients": {},
+               "failures": [], "fixture": kohapay_fixture}
+    with servers.gunicorn("kohapay.wsgi:application",
+                          environment.kohapay_env(databases.INTAKE_DB), "kohapay", workers) as kport, \
+         servers.gunicorn("tools.bench.floor_app.wsgi:application",
+                          environment.floor_env(databases.FLOOR_DB), "floor", workers) as fport:
+        token, missing = _kohapay_token(kport, kohapay_fixture)
+        results["kohapay_missing"] = missing
+        contenders = _contenders(kport, fport, token, kohapay_load, floor_load, missing)
+        ports = {"kohapay": kport, "framework": fport, "two_call": fport}
+        kohapay_ok = _warm_up(contenders, ports, results["failures"], log)
+        database_pid = cpu.database_server_pid()
+        for c in clients:
+            with cpu.measured(None, database_pid) as spent:
+                physical = physical_floor.run(databases.FLOOR_DB, floor_load, f"phys{c}", c,
+                                              duration)
+            row = {"physical": _checked(physical, "physical", c, results["failures"], log,
+                                        spent)}
+            for name, make_step in contenders.items():
+                if make_step is None:
+                    row[name] = None
+                    continue
+                with cpu.measured(servers.PIDS.get(ports[name]), database_pid) as spent:
+                    result = loadgen.run(c, duration, loadgen.http_connector(ports[name]),
+                                         make_step(f"c{c}", c))
+                row[name] = _checked(result, name, c, results["failures"], log, spent)
+            kohapay_ok += row["kohapay"]["ok"] if row["kohapay"] else 0
+            results["per_clients"][str(c)] = row
+            log(f"intake: C={c} " + ", ".join(
+                f"{k} {v['throughput']}/s p50 {v['p50_ms']} ms" for k, v in row.items() if v))
+    results["verification"] = _verify(before, kohapay_ok)
+    return results
+
+
+def _warm_up(contenders: dict, ports: dict, failures: list, log) -> int:
+    """A short load on every contender (pools, caches, code paths); returns kohapay's 201s."""
+    log("intake: warming up every contender …")
+    kohapay_ok = 0
+    for name, make_step in contenders.items():
+        if make_step:
+            warm = _checked(loadgen.run(WARMUP_CLIENTS, WARMUP_SECONDS,
+                                        loadgen.http_connector(ports[name]),
+                                        make_step("warm", WARMUP_CLIENTS)),
+                            name, "warm-up", failures, log)
+            kohapay_ok += warm["ok"] if name == "kohapay" else 0
+    return kohapay_ok
+
+
+def _checked(result: loadgen.LoadResult, name: str, clients, failures: list, log,
+             spent: dict | None = None) -> dict:
+    """The run's summary (with the CPU it cost per payment, when measured); any answer but a 201
+    (or a failed transaction) is recorded and shouted: a benchmark that counts refusals as
+    answers measures nothing."""
+    summary = result.summary()
+    if spent is not None:
+        summary["cpu_ms_per_payment"] = cpu.per_payment_ms(spent, result.ok)
+    if result.failed:
+        failures.append({"contender": name, "clients": clients, "failures": summary["failures"],
+                         "samples": summary["failure_samples"]})
+        log(f"!!! {name} C={clients}: {result.failed} answers were not 201: "
+            f"{summary['failures']}; first bodies: {summary['failure_samples']}")
+    return summary
+
+
+def _contenders(kport, fport, token, kohapay_load, floor_load, missing) -> dict:
+    return {
+        "framework": lambda tag, c: _floor_step(floor_load, tag, c),
+        "two_call": lambda tag, c: _two_call_step(floor_load, tag, c),
+        "kohapay": None if missing else (lambda tag, c: _kohapay_step(kohapay_load, token, tag, c)),
+    }
+
+
+def _outcome(status: int, body: bytes, prefix: str = "") -> tuple:
+    """A step's result: "ok" for a 201, else the status (and the body, kept for the log)."""
+    if status == 201:
+        return ("ok",)
+    return (f"{prefix}{status}", body.decode("utf-8", "replace"))
+
+
+def _one_post_step(load: Workload, tag: str, clients: int, request):
+    """A step sending one POST per payment; ``request(payment)`` gives (path, body, headers)."""
+    def step(conn, worker, seq):
+        status, body = loadgen.post_json(conn, *request(load.payment(tag, clients, worker, seq)))
+        outcome, *detail = _outcome(status, body)
+        return (outcome, 1, *detail)
+    return step
+
+
+def _kohapay_step(load: Workload, token: str, tag: str, clients: int):
+    return _one_post_step(load, tag, clients, lambda p: (
+        PAYMENTS_PATH.format(patron=p.patron), Workload.intake_body(p),
+        {"Authorization": f"Bearer {token}", "Idempotency-Key": p.idempotency_key},
+    ))
+
+
+def _floor_step(load: Workload, tag: str, clients: int):
+    return _one_post_step(load, tag, clients,
+                          lambda p: ("/floor/intake", Workload.floor_body(p), None))
+
+
+def _two_call_step(load: Workload, tag: str, clients: int):
+    """Koha's flow: charge, read the new debit's id from the answer, then pay it."""
+    def step(conn, worker, seq):
+        p = load.payment(tag, clients, worker, seq)
+        status, body = loadgen.post_json(conn, "/floor/charge", Workload.floor_body(p))
+        if status != 201:
+            outcome, *detail = _outcome(status, body, "charge-")
+            return (outcome, 1, *detail)
+        debit_id = json.loads(body)["account_line_id"]
+        status, body = loadgen.post_json(conn, "/floor/pay",
+                                         {**Workload.floor_body(p), "debit_id": debit_id})
+        outcome, *detail = _outcome(status, body, "pay-")
+        return (outcome, 2, *detail)
+    return step
+
+
+def _kohapay_token(port: int, fixture: dict) -> tuple[str | None, str | None]:
+    """(token, None), or (None, why kohapay cannot be loaded yet)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        form = urllib.parse.urlencode({
+            "grant_type": "client_credentials", "client_id": fixture["client_id"],
+            "client_secret": fixture["client_secret"],
+        })
+        conn.request("POST", "/api/v1/oauth/token", form,
+                     {"Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        body = response.read()
+        if response.status != 200:
+            return None, f"POST /api/v1/oauth/token answered {response.status}"
+        token = json.loads(body)["access_token"]
+        conn.request("POST", PAYMENTS_PATH.format(patron=fixture["patrons"][0]), b"{}",
+                     {"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+        response = conn.getresponse()
+        response.read()
+        if response.status in (404, 405):
+            return None, f"POST {PAYMENTS_PATH} answered {response.status} (route not there yet)"
+        return token, None
+    finally:
+        conn.close()
+
+
+def _verify(before: dict, payments: int) -> dict:
+    """Exactly the expected rows: per table, (rows added) == payments × rows per payment."""
+    after = databases.count_rows(databases.INTAKE_DB)
+    tables = {
+        table: {"added": after[table] - before[table],
+                "expected": payments * databases.ROWS_PER_PAYMENT[table]}
+        for table in databases.LEDGER_TABLES
+    }
+    exact = all(t["added"] == t["expected"] for t in tables.values())
+    return {"payments_201": payments, "tables": tables, "exact": exact,
+            "outstanding_sum": str(_outstanding_sum()),
+            "verify_ledger": _verify_ledger()}
+
+
+def _outstanding_sum():
+    """Every charge was paid in full: the patrons' balances (SUM of outstanding) are all 0."""
+    conn = databases.connect(databases.INTAKE_DB)
+    try:
+        cur = conn.cursor()
+        cur.execute("SELECT COALESCE(SUM(amountoutstanding), 0) FROM accountlines")
+        return cur.fetchone()[0]
+    finally:
+        conn.close()
+
+
+def _verify_ledger() -> dict:
+    done = environment.manage(databases.INTAKE_DB, "verify_ledger", check=False)
+    text = (done.stdout + done.stderr).strip()
+    if "Unknown command" in text:
+        return {"available": False, "output": "manage.py verify_ledger does not exist yet (issue 5)"}
+    return {"available": True, "exit_code": done.returncode, "output": text[-2000:]}
