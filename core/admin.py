@@ -2,8 +2,9 @@
 from datetime import UTC
 
 from django.contrib import admin
-from django.db import DatabaseError, connection
 from django.utils import timezone
+
+from core.sql import database_knows_zone
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -18,19 +19,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
-
-
-def database_knows_zone(name: str) -> bool:
-    """Whether the database can convert to this named zone (MariaDB needs its time zone tables
-    loaded — mysql_tzinfo_to_sql — which kohapay does not require)."""
-    if connection.vendor != "mysql" or name == "UTC":
-        return True
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT CONVERT_TZ('2000-01-01 00:00:00', 'UTC', %s)", [name])
-            return cursor.fetchone()[0] is not None
-    except DatabaseError:
         return False
 
 

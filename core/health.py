@@ -4,7 +4,7 @@
 "unreachable"}`` (the balancer then stops sending payments to this instance).
 
 Unauthenticated by design — a balancer has no credentials — and safe so: the answer is the same
-two fixed words for everyone, it reads no row (``SELECT 1``), names no table, host, version or
+two fixed words for everyone, it reads no row (the driver's ping), names no table, host, version or
 error, and accepts only GET/HEAD. It is exempt from the HTTPS redirect (balancers probe over
 plain HTTP on the private side) but still subject to ``ALLOWED_HOSTS``.
 """
@@ -22,9 +22,10 @@ logger = logging.getLogger("core.health")
 @require_safe
 def healthz(request):
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
+        connection.ensure_connection()
+        if not connection.is_usable():  # the driver's ping
+            connection.close()  # a kept connection the server dropped: the next probe reconnects
+            raise DatabaseError("the connection no longer answers")
     except DatabaseError as exc:
         logger.warning("health check: database unreachable: %s", exc)
         return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)

@@ -1,5 +1,6 @@
 """Rate-limit counting: a fixed-window counter per (scope, identity), incremented and read back by
-ONE atomic SQL statement on ``kohapay_rate_counter`` (``payments.models.RateCounter``).
+ONE atomic SQL statement on ``kohapay_rate_counter`` (``core.models.RateCounter``; the statement
+is ``core.sql.count_in_window``).
 
 Why one statement: DRF's throttles on Django's database cache read the counter, then wrote it back
 in a second transaction (4–7 statements and a second commit per request), and two requests that
@@ -23,22 +24,10 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from django.db import connection
 from django.utils import timezone
 
+from core import sql
 from core.models import RateCounter
-
-TABLE = RateCounter._meta.db_table
-COLUMNS = "scope, ident, window_start, hits"
-
-MARIADB_COUNT = (
-    f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (%s, %s, %s, LAST_INSERT_ID(1)) "
-    "ON DUPLICATE KEY UPDATE hits = LAST_INSERT_ID(hits + 1)"
-)
-RETURNING_COUNT = (
-    f"INSERT INTO {TABLE} ({COLUMNS}) VALUES (%s, %s, %s, 1) "
-    "ON CONFLICT (scope, ident, window_start) DO UPDATE SET hits = hits + 1 RETURNING hits"
-)
 
 # Windows are at most a day long (DRF rates: per second, minute, hour or day): rows of windows
 # that started more than a day ago have ended, whatever the rate.
@@ -57,15 +46,8 @@ def count_hit(scope: str, ident: str, seconds: int, *, now: float | None = None)
     now = time.time() if now is None else now
     start = int(now // seconds) * seconds
     window_start = datetime.fromtimestamp(start, tz=UTC)
-    params = [scope, ident, connection.ops.adapt_datetimefield_value(window_start)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "mysql":
-            cursor.execute(MARIADB_COUNT, params)
-            hits = cursor.lastrowid
-        else:
-            cursor.execute(RETURNING_COUNT, params)
-            hits = cursor.fetchone()[0]
-    return WindowCount(hits=int(hits), ends_at=float(start + seconds))
+    hits = sql.count_in_window(scope, ident, window_start)
+    return WindowCount(hits=hits, ends_at=float(start + seconds))
 
 
 def purge_rate_counters(*, now: datetime | None = None) -> int:

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
 
 from payments.intake_log import IntakeJsonFormatter
@@ -105,6 +106,15 @@ def test_healthz_reports_the_database(db):
     assert response.json() == {"status": "ok", "database": "ok"}
     assert "no-cache" in response["Cache-Control"]
     assert Client().post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_notices_a_dropped_connection_and_reconnects_on_the_next_probe():
+    connection.ensure_connection()
+    connection.connection.close()  # the server went away under a kept connection
+    response = Client().get("/healthz")
+    assert (response.status_code, response.json()["database"]) == (503, "unreachable")
+    assert Client().get("/healthz").status_code == 200
 
 
 def test_unknown_api_path_is_a_koha_shaped_404(db):
