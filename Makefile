@@ -37,7 +37,7 @@ test: $(VENV)/.installed
 	tools/ensure-system-packages mariadb browser
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest $(PYTEST_ARGS)
 
-# Benchmarks (README "Benchmarks"): `make bench-data` seeds the dashboard databases once (minutes
+# Benchmarks (docs/performance.md, "How to run the benchmarks"): `make bench-data` seeds the dashboard databases once (minutes
 # for 5m lines); `make bench` measures everything and writes docs/benchmarks.md.
 BENCH_ARGS ?=
 BENCH_SIZES ?= 100k 1m 5m
@@ -51,7 +51,7 @@ bench-data: $(VENV)/.installed
 	tools/ensure-system-packages mariadb
 	$(PY) -m tools.bench.seed $(BENCH_SIZES)
 
-# `make chaos` (README "Operations"): restarts this machine's MariaDB in the middle of a burst of
+# `make chaos` (docs/operations.md): restarts this machine's MariaDB in the middle of a burst of
 # intakes and proves nothing was lost or doubled. Never in CI, never while others use the server.
 CHAOS_ARGS ?=
 

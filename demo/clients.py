@@ -64,7 +64,7 @@ def _curl_example(credentials: ClientCredentials) -> list[str]:
     body = (f'{{"debit_type":"{debit_type}","amount":2.5,"payment_type":"{payment_type}",'
             f'"register_id":{register.id},"external_id":"demo-1"}}')
     return [
-        "Record a payment (README: 'Recording a payment (API)'):",
+        "Record a payment (README, 'Recording a payment (API)'; docs/api.md):",
         f"  TOKEN=$(curl -s {BASE_URL}/api/v1/oauth/token -d grant_type=client_credentials "
         f"-d client_id={credentials.client_id} -d client_secret={credentials.client_secret} "
         "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",

@@ -1,4 +1,4 @@
-"""kohapay settings, driven by the environment (see the configuration table in README.md).
+"""kohapay settings, driven by the environment (the configuration table is in docs/operations.md).
 
 Sections: paths and environment · security · applications · database · time · REST API ·
 static files and templates · logging · kohapay's own rules.
