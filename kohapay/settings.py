@@ -220,6 +220,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The dashboard's table rows (registers/row_templates.py): Jinja2, autoescaping on.
+        "NAME": "rows",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "registers.row_templates.environment", "autoescape": True},
+    },
 ]
 
 # --- logging -----------------------------------------------------------------------------------

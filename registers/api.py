@@ -5,7 +5,6 @@ Authenticated as a dashboard user — HTTP Basic or the dashboard's session — 
 OAuth tokens (those act for API clients, which may record payments but not read the books).
 Same permission, library restriction and figures as the pages (``registers.selectors``).
 """
-from django.http import Http404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,18 +13,11 @@ from rest_framework.authentication import BasicAuthentication, SessionAuthentica
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registers.access import can_view_dashboard, library_codes
+from registers.access import can_view_dashboard
 from registers.formatting import plain_amount
 from registers.forms import REGISTER_DEFAULT_DAYS
-from registers.lookups import dashboard_registers, payment_type_labels
-from registers.selectors import (
-    MAX_DAYS,
-    DayRange,
-    daily_totals,
-    koha_zone,
-    local_today,
-    sum_totals,
-)
+from registers.lookups import payment_type_labels, visible_register
+from registers.selectors import MAX_DAYS, daily_totals, koha_zone, requested_days, sum_totals
 
 REALM = 'Basic realm="kohapay dashboard"'
 
@@ -115,10 +107,9 @@ class DailyTotalsQuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def validate(self, attrs):
-        last = attrs.get("to") or local_today()
-        first = attrs.get("from") or DayRange.ending(last, REGISTER_DEFAULT_DAYS).first
         try:
-            attrs["days"] = DayRange(first, last)
+            attrs["days"] = requested_days(attrs.get("from"), attrs.get("to"),
+                                           default_days=REGISTER_DEFAULT_DAYS)
         except ValueError as exc:
             raise serializers.ValidationError({"from": [str(exc)]}) from exc
         return attrs
@@ -219,12 +210,7 @@ class DailyTotalsView(APIView):
         if not query.is_valid():
             raise QueryValidationError(query.errors)
         days = query.validated_data["days"]
-        register = (
-            dashboard_registers(library_codes=library_codes(request.user), include_archived=True)
-            .filter(pk=cash_register_id).first()
-        )
-        if register is None:
-            raise Http404
+        register = visible_register(request.user, cash_register_id)
         labels = payment_type_labels()
         daily = daily_totals(register.id, days)
         body = {

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from koha.models import AuthorisedValue, CashRegister
+from registers.access import library_codes
 from registers.selectors import Totals
 
 
@@ -22,6 +24,18 @@ def dashboard_registers(*, library_codes: set[str] | None,
     if not include_archived:
         registers = registers.filter(archived=False)
     return registers
+
+
+def visible_register(user, register_id: int) -> CashRegister:
+    """A register the user may see, archived or not — for every page, export and API call;
+    any other id is a 404, as if the register did not exist."""
+    register = (
+        dashboard_registers(library_codes=library_codes(user), include_archived=True)
+        .filter(pk=register_id).first()
+    )
+    if register is None:
+        raise Http404("No such register.")
+    return register
 
 
 def registers_shown(registers: Sequence[CashRegister], *, include_archived: bool,

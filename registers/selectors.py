@@ -37,7 +37,6 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Sum, Value,
 from django.utils import timezone
 
 from koha.models import AccountLine, AccountOffset, CashRegister, CashRegisterAction
-from registers.bucketing import first_true
 from registers.index_hints import ignoring_type_indexes
 from registers.overview_sql import period_and_till_rows
 from registers.recency import Recency
@@ -133,6 +132,50 @@ class DayRange:
     def day_index(self, field_name: str = "date"):
         """SQL expression: the index of the local day of ``field_name`` (rows already in range)."""
         return first_true([Q(**{f"{field_name}__lt": b}) for b in self.bounds[1:-1]])
+
+
+def requested_days(first: date | None, last: date | None, *, default_days: int,
+                   window_from_first: bool = False) -> DayRange:
+    """The days asked for by ``from``/``to`` (inclusive; ``ValueError`` if they cannot be a
+    range). Without ``from``: the ``default_days`` ending with ``to`` (or today). Without ``to``:
+    today — or, with ``window_from_first`` (the pages' filters), the ``default_days`` starting
+    at ``from``, cut at today unless ``from`` is later. The JSON API keeps ending at today, as it
+    is documented (docs/api.md), so a range from a distant ``from`` is refused there."""
+    if last is None:
+        last = local_today()
+        if first is not None and window_from_first:
+            last = min(first + timedelta(days=default_days - 1), max(first, last))
+    if first is None:
+        first = DayRange.ending(last, default_days).first
+    return DayRange(first, last)
+
+
+# --- grouping rows by intervals of time, in SQL -------------------------------------------------
+# MariaDB has no named time zones loaded and kohapay's session is UTC, so "which local day (or
+# which cashup window) does this line belong to" cannot be asked of DATE(CONVERT_TZ(...)): the
+# interval boundaries are computed in Python and the database compares the column with them.
+
+
+def first_true(conditions: Sequence[Q]) -> Case | Value:
+    """SQL expression: the index of the first true condition, or ``len(conditions)`` if none is.
+
+    The conditions must be monotone — once one holds, every later one holds too — such as
+    ``date < b[i]`` for ascending ``b[i]``. That lets the CASE be a balanced binary tree: each row
+    costs log2(n) comparisons instead of n, so a year of days stays cheap on millions of lines.
+    A NULL column makes every condition unknown, hence the "none" index.
+    """
+
+    def node(lo: int, hi: int) -> Case | Value:  # the answer lies in [lo, hi]
+        if lo == hi:
+            return Value(lo, output_field=IntegerField())
+        mid = (lo + hi) // 2
+        return Case(
+            When(conditions[mid], then=node(lo, mid)),
+            default=node(mid + 1, hi),
+            output_field=IntegerField(),
+        )
+
+    return node(0, len(conditions))
 
 
 # --- totals ----------------------------------------------------------------------------------

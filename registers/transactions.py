@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.db import connection
 
 from koha.models import AccountLine, AccountOffset
+from koha.models.patrons import display_name
 from registers.recency import Recency
 from registers.selectors import ZERO, DayRange, Totals, fold_rows, local_time
 from registers.sql import column_reader, id_list, instant
@@ -34,7 +35,7 @@ class Person:
 
     @property
     def name(self) -> str:
-        return " ".join(part for part in (self.firstname, self.surname) if part)
+        return display_name(self.firstname, self.surname)
 
 
 @dataclass(frozen=True)

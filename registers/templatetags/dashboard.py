@@ -4,8 +4,9 @@ from django.conf import settings
 from django.utils.http import urlencode
 
 from core.auth_backends import group_names
-from registers import display
+from koha.models.patrons import display_name
 from registers.formatting import display_amount, sign_class
+from registers.row_templates import render_rows
 from registers.selectors import wall_clock
 
 register = template.Library()
@@ -23,12 +24,19 @@ def sign(value):
 
 @register.simple_tag
 def figure_cells(row):
-    return display.figure_cells(row)
+    """A figure row's cells (``rows/figures.jinja``: the same macro as the rows' own)."""
+    return render_rows("registers/rows/figure_cells.jinja", row=row)
 
 
 @register.simple_tag
-def overview_rows(rows, days, payment_type):
-    return display.overview_rows(rows, days, payment_type or None)
+def rows(template_name, **context):
+    """Table rows rendered by their Jinja2 template (``registers.row_templates``)."""
+    return render_rows(template_name, **context)
+
+
+@register.filter
+def person_name(person):
+    return display_name(person.firstname, person.surname) if person else ""
 
 
 @register.simple_tag(takes_context=True)
