@@ -5,7 +5,9 @@ from django.db import models
 def display_name(firstname: str | None, surname: str | None) -> str:
     """"First Last", leaving out a part Koha does not have: how kohapay names a patron or a
     staff member everywhere (pages, exports, admin)."""
-    return " ".join(part for part in (firstname, surname) if part)
+    if firstname and surname:
+        return f"{firstname} {surname}"
+    return firstname or surname or ""
 
 
 class Patron(models.Model):
