@@ -8,7 +8,7 @@ from functools import reduce
 import pytest
 from django.db.models import Count, Q, Sum
 
-from registers.overview_sql import period_and_till_rows
+from registers.sql import period_and_till_rows
 from registers.recency import Recency
 from registers.selectors import IS_CREDIT, DayRange, last_cashups, register_lines
 from tests.factories import CashRegisterFactory
