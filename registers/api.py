@@ -16,8 +16,9 @@ from rest_framework.views import APIView
 from registers.access import can_view_dashboard
 from registers.formatting import plain_amount
 from registers.forms import REGISTER_DEFAULT_DAYS
-from registers.lookups import payment_type_labels, visible_register
-from registers.selectors import MAX_DAYS, daily_totals, koha_zone, requested_days, sum_totals
+from registers.pages import register_days
+from registers.lookups import payment_type_label
+from registers.selectors import MAX_DAYS, koha_zone, requested_days
 
 REALM = 'Basic realm="kohapay dashboard"'
 
@@ -209,16 +210,14 @@ class DailyTotalsView(APIView):
         query = DailyTotalsQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise QueryValidationError(query.errors)
-        days = query.validated_data["days"]
-        register = visible_register(request.user, cash_register_id)
-        labels = payment_type_labels()
-        daily = daily_totals(register.id, days)
+        found = register_days(request.user, cash_register_id, query.validated_data["days"])
+        register, labels = found.register, found.labels
         body = {
             "cash_register_id": register.id, "name": register.name,
             "library_id": register.library_id, "archived": register.archived,
-            "time_zone": koha_zone().key, "from": days.first, "to": days.last,
-            "days": [{"date": d.day, **_figures(d.totals, labels)} for d in daily],
-            "total": _figures(sum_totals(d.totals for d in daily), labels),
+            "time_zone": koha_zone().key, "from": found.days.first, "to": found.days.last,
+            "days": [{"date": d.day, **_figures(d.totals, labels)} for d in found.daily],
+            "total": _figures(found.total, labels),
         }
         return Response(DailyTotalsResponseSerializer(body).data)
 
@@ -228,8 +227,7 @@ def _figures(totals, labels: dict[str, str]) -> dict:
         "income": totals.income, "payouts": totals.payouts, "net": totals.net,
         "count": totals.count,
         "by_payment_type": [
-            {"payment_type": code, "label": labels.get(code) or code or "No payment type",
-             "total": amount}
+            {"payment_type": code, "label": payment_type_label(labels, code), "total": amount}
             for code, amount in totals.by_payment_type
         ],
     }

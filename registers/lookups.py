@@ -9,7 +9,8 @@ from django.http import Http404
 
 from koha.models import AuthorisedValue, CashRegister
 from registers.access import library_codes
-from registers.selectors import Totals
+
+NO_PAYMENT_TYPE = "No payment type"
 
 
 def dashboard_registers(*, library_codes: set[str] | None,
@@ -52,12 +53,9 @@ def payment_type_labels() -> dict[str, str]:
     return {v.authorised_value: v.lib or v.authorised_value for v in values}
 
 
-def payment_type_columns(labels: dict[str, str], *totals: Totals) -> list[str | None]:
-    """Columns for a table: every authorised value, then any other code found in the figures
-    (unknown codes, then None for lines without a payment type)."""
-    found = {code for t in totals for code, _ in t.by_payment_type}
-    extra = sorted(c for c in found if c is not None and c not in labels)
-    return [*labels, *extra] + ([None] if None in found else [])
+def payment_type_label(labels: dict[str, str], code: str | None) -> str:
+    """A payment type's staff label; an unknown code as itself; lines without one say so."""
+    return labels.get(code) or code or NO_PAYMENT_TYPE
 
 
 def libraries_of(registers: Sequence[CashRegister]) -> list[tuple[str, str]]:

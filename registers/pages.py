@@ -30,11 +30,14 @@ from registers.recency import Recency
 from registers.selectors import (
     ZERO,
     DayRange,
+    DayTotals,
+    Totals,
     TypeTotal,
     daily_totals,
     income_by_debit_type,
     local_today,
     overview,
+    sum_totals,
 )
 from registers.tables import (
     DayTable,
@@ -69,6 +72,24 @@ class Page:
         """The template's context: every field, and ``invalid`` for a page refused by its form."""
         context = {f.name: getattr(self, f.name) for f in fields(self)}
         return context if self.valid else {**context, "invalid": True}
+
+
+@dataclass(frozen=True)
+class RegisterDays:
+    """The JSON API's answer (``api.DailyTotalsView``): the register page's daily figures."""
+
+    register: CashRegister
+    labels: dict[str, str]
+    days: DayRange
+    daily: list[DayTotals]
+    total: Totals
+
+
+def register_days(user, register_id: int, days: DayRange) -> RegisterDays:
+    register = visible_register(user, register_id)
+    daily = daily_totals(register.id, days)
+    return RegisterDays(register, payment_type_labels(), days, daily,
+                        sum_totals(d.totals for d in daily))
 
 
 @dataclass(frozen=True)

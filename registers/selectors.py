@@ -278,7 +278,7 @@ def overview(registers: Sequence[CashRegister], days: DayRange, payment_type: st
     pass over the lines that counts each line for the days, for the till, or both. The till is
     Koha's ``outstanding_accountlines``: the lines dated strictly after the register's last
     CASHUP, or every line of a register never cashed up. The pass is written as SQL
-    (``registers.sql``: measured faster than the ORM's by more than a fifth of the page)."""
+    (``registers.sql``: the ORM's made the page 29 % slower at 100 k lines)."""
     ids = [r.id for r in registers]
     if not ids:
         return []

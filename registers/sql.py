@@ -29,10 +29,11 @@ def period_and_till_rows(register_ids: Sequence[int], days, last_cashups: dict[i
 
     Why SQL: the ORM builds this statement from some forty ``Q`` objects on every view (each
     cashed-up register adds a branch, used twice: to select and to sum). Measured in issue 13
-    (docs/performance.md), the overview of a day with the ORM's statement against this one,
-    alternating, medians: 17.3 against 12.6 ms at 100 k lines (+37 %), 20.1 against 16.5 ms
-    at 1 M (+22 %). Its shape depends only on the numbers of registers, of cashed-up ones and
-    of lines dated ahead."""
+    (docs/performance.md, "Issue 13: dashboard rows from templates"): the overview of a day,
+    the same code with the ORM's statement against this one, alternating, medians of five
+    turns: 15.2 against 11.8 ms at 100 k lines (ORM +29 %), 17.5 against 14.8 ms at 1 M
+    (+18 %). Its shape depends only on the numbers of registers, of cashed-up ones and of
+    lines dated ahead."""
     q = connection.ops.quote_name
     in_days, in_days_params = _and(
         (f"{q('date')} >= %s AND {q('date')} < %s", [_instant(days.start), _instant(days.end)]),

@@ -57,11 +57,6 @@ def wall(value):
     return wall_clock(value)
 
 
-@register.filter
-def lookup(mapping, key):
-    return mapping.get(key, key) if mapping else key
-
-
 @register.simple_tag
 def koha_zone_name():
     return settings.KOHA_TIME_ZONE
