@@ -36,8 +36,8 @@ from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Sum, V
 from django.utils import timezone
 
 from koha.models import AccountLine, AccountOffset, CashRegister, CashRegisterAction
-from registers.index_hints import ignoring_type_indexes
 from registers import sql
+from registers.index_hints import ignoring_type_indexes
 from registers.recency import Recency
 
 ZERO = Decimal("0")
