@@ -221,12 +221,13 @@ TEMPLATES = [
         },
     },
     {
-        # The dashboard's table rows (registers/row_templates.py): Jinja2, autoescaping on.
+        # The dashboard's table rows (registers/templatetags/dashboard.py): Jinja2, autoescape on.
         "NAME": "rows",
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "registers.row_templates.environment", "autoescape": True},
+        "OPTIONS": {"environment": "registers.templatetags.dashboard.jinja_environment",
+                    "autoescape": True},
     },
 ]
 

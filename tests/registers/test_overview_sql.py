@@ -1,4 +1,4 @@
-"""The overview's pass written as SQL (registers.overview_sql) gives exactly the rows the ORM
+"""The overview's pass written as SQL (registers.sql) gives exactly the rows the ORM
 gives for the same conditions — the ORM query below is the one the SQL replaced."""
 import operator
 from datetime import UTC, date, datetime, timedelta

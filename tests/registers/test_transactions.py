@@ -7,7 +7,7 @@ import pytest
 
 from koha.models import AccountLine
 from registers.lookups import payment_type_labels
-from registers.row_templates import render_rows
+from registers.templatetags.dashboard import render_rows
 from registers.selectors import DayRange, daily_totals
 from registers.transactions import day_lines, day_totals
 from tests.registers.conftest import utc
