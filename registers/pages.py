@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django import forms
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -57,7 +58,7 @@ ONE_DAY = timedelta(days=1)
 class Page:
     """What every page holds: its filters and the payment-type labels (code → label)."""
 
-    form: object
+    form: forms.Form
     labels: dict[str, str]
 
     @property
