@@ -220,6 +220,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The dashboard's table rows (registers/templatetags/dashboard.py): Jinja2, autoescape on.
+        "NAME": "rows",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "registers.templatetags.dashboard.jinja_environment",
+                    "autoescape": True},
+    },
 ]
 
 # --- logging -----------------------------------------------------------------------------------

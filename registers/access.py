@@ -11,10 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.views.decorators.http import require_safe
 
-from koha.models import Library
 from registers.models import LibraryRestriction
 
 PERMISSION = "registers.view_dashboard"
@@ -40,30 +38,20 @@ def can_view_dashboard(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active and user.has_perm(PERMISSION))
 
 
-def _restriction_statement() -> str:
-    through = LibraryRestriction.libraries.through._meta
-    restriction = through.get_field("libraryrestriction").column
-    library = through.get_field("library").column
-    return (
-        f"SELECT l.branchcode FROM {LibraryRestriction._meta.db_table} r"
-        f" LEFT JOIN {through.db_table} t ON t.{restriction} = r.id"
-        f" LEFT JOIN {Library._meta.db_table} l ON l.branchcode = t.{library}"
-        " WHERE r.user_id = %s"
-    )
-
-
 def library_codes(user) -> set[str] | None:
-    """Branchcodes the user may see; None means every library. One statement: the restriction
-    and its libraries (a listed branchcode Koha no longer has counts as none, as the ORM's join
-    would). A user without an id (anonymous) sees nothing: never "every library" by default."""
+    """Branchcodes the user may see; None means every library. One query: the restriction and
+    its libraries, a row even for a restriction listing none. A listed branchcode Koha no longer
+    has counts as none (its name is NULL: no ``branches`` row joined). A user without an id
+    (anonymous) sees nothing: never "every library" by default."""
     if user.pk is None:
         return set()
-    with connection.cursor() as cursor:
-        cursor.execute(_restriction_statement(), [user.pk])
-        rows = cursor.fetchall()
+    rows = list(
+        LibraryRestriction.objects.filter(user_id=user.pk)
+        .values_list("libraries__branchcode", "libraries__branchname")
+    )
     if not rows:
         return None
-    return {code for (code,) in rows if code is not None}
+    return {code for code, name in rows if name is not None}
 
 
 def dashboard_page(view):

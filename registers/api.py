@@ -5,7 +5,6 @@ Authenticated as a dashboard user — HTTP Basic or the dashboard's session — 
 OAuth tokens (those act for API clients, which may record payments but not read the books).
 Same permission, library restriction and figures as the pages (``registers.selectors``).
 """
-from django.http import Http404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -14,18 +13,12 @@ from rest_framework.authentication import BasicAuthentication, SessionAuthentica
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from registers.access import can_view_dashboard, library_codes
+from registers.access import can_view_dashboard
 from registers.formatting import plain_amount
 from registers.forms import REGISTER_DEFAULT_DAYS
-from registers.lookups import dashboard_registers, payment_type_labels
-from registers.selectors import (
-    MAX_DAYS,
-    DayRange,
-    daily_totals,
-    koha_zone,
-    local_today,
-    sum_totals,
-)
+from registers.pages import register_days
+from registers.lookups import payment_type_label
+from registers.selectors import MAX_DAYS, koha_zone, requested_days
 
 REALM = 'Basic realm="kohapay dashboard"'
 
@@ -115,10 +108,9 @@ class DailyTotalsQuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
     def validate(self, attrs):
-        last = attrs.get("to") or local_today()
-        first = attrs.get("from") or DayRange.ending(last, REGISTER_DEFAULT_DAYS).first
         try:
-            attrs["days"] = DayRange(first, last)
+            attrs["days"] = requested_days(attrs.get("from"), attrs.get("to"),
+                                           default_days=REGISTER_DEFAULT_DAYS)
         except ValueError as exc:
             raise serializers.ValidationError({"from": [str(exc)]}) from exc
         return attrs
@@ -218,21 +210,14 @@ class DailyTotalsView(APIView):
         query = DailyTotalsQuerySerializer(data=request.query_params)
         if not query.is_valid():
             raise QueryValidationError(query.errors)
-        days = query.validated_data["days"]
-        register = (
-            dashboard_registers(library_codes=library_codes(request.user), include_archived=True)
-            .filter(pk=cash_register_id).first()
-        )
-        if register is None:
-            raise Http404
-        labels = payment_type_labels()
-        daily = daily_totals(register.id, days)
+        found = register_days(request.user, cash_register_id, query.validated_data["days"])
+        register, labels = found.register, found.labels
         body = {
             "cash_register_id": register.id, "name": register.name,
             "library_id": register.library_id, "archived": register.archived,
-            "time_zone": koha_zone().key, "from": days.first, "to": days.last,
-            "days": [{"date": d.day, **_figures(d.totals, labels)} for d in daily],
-            "total": _figures(sum_totals(d.totals for d in daily), labels),
+            "time_zone": koha_zone().key, "from": found.days.first, "to": found.days.last,
+            "days": [{"date": d.day, **_figures(d.totals, labels)} for d in found.daily],
+            "total": _figures(found.total, labels),
         }
         return Response(DailyTotalsResponseSerializer(body).data)
 
@@ -242,8 +227,7 @@ def _figures(totals, labels: dict[str, str]) -> dict:
         "income": totals.income, "payouts": totals.payouts, "net": totals.net,
         "count": totals.count,
         "by_payment_type": [
-            {"payment_type": code, "label": labels.get(code) or code or "No payment type",
-             "total": amount}
+            {"payment_type": code, "label": payment_type_label(labels, code), "total": amount}
             for code, amount in totals.by_payment_type
         ],
     }

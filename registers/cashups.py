@@ -19,10 +19,16 @@ from decimal import Decimal
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
 
 from koha.models import AccountLine, AccountOffset, CashRegisterAction, Patron
-from registers.bucketing import first_true
 from registers.index_hints import ignoring_type_indexes
 from registers.recency import Recency
-from registers.selectors import CASHUP, ZERO, DayRange, TypeTotal, offsets_paid_by_credits
+from registers.selectors import (
+    CASHUP,
+    ZERO,
+    DayRange,
+    TypeTotal,
+    first_true,
+    offsets_paid_by_credits,
+)
 
 
 @dataclass(frozen=True)

@@ -109,13 +109,7 @@ def _day_row(line) -> list:
         line.line_id, line.time.isoformat(), "credit" if line.is_credit else "debit",
         _text(line.type_code), _text(line.type_description), _text(line.description), paid,
         plain_text(line.amount), _text(line.payment_type),
-        _text(line.patron.cardnumber if line.patron else ""), _text(_name(line.patron)),
-        _text(line.manager.cardnumber if line.manager else ""), _text(_name(line.manager)),
+        _text(line.patron.cardnumber if line.patron else ""), _text(line.patron.name if line.patron else ""),
+        _text(line.manager.cardnumber if line.manager else ""), _text(line.manager.name if line.manager else ""),
         _text(line.client_name), _text(line.external_id),
     ]
-
-
-def _name(patron) -> str:
-    if patron is None:
-        return ""
-    return " ".join(part for part in (patron.firstname, patron.surname) if part)

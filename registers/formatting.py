@@ -1,15 +1,22 @@
-"""How figures are written: on pages with the currency's two decimals, in CSV and JSON as plain,
-exact decimals (never floats)."""
+"""How the dashboard writes figures: on pages with the currency's two decimals, in CSV and JSON
+as plain, exact decimals (never floats)."""
 from decimal import ROUND_HALF_UP, Decimal
+
+from core.money import exact
 
 CENT = Decimal("0.01")
 
 
 def plain_amount(value: Decimal | None) -> Decimal:
-    """Exact value with at least two decimals: 2.5 → 2.50, 0.125 stays 0.125 (nothing is lost)."""
+    """Exact value with at least two decimals: 2.5 → 2.50, 0.125 stays 0.125 (nothing is lost).
+
+    Not ``core.money.exact`` on purpose, though both are exact: ``exact`` is the payments API's
+    shortest form (2.5), echoing an amount as a client sent it; the dashboard's CSV and JSON
+    write register figures as money is read in a spreadsheet or a till report, with the cents
+    (documented in docs/dashboard.md and the OpenAPI schema). Beyond the cents they agree."""
     value = value if value is not None else Decimal("0")
     two = value.quantize(CENT)
-    return two if two == value else value.normalize()
+    return two if two == value else exact(value)
 
 
 def plain_text(value: Decimal | None) -> str:

@@ -2,11 +2,9 @@
 
 A valid form yields a ``DayRange``; an invalid one says what is wrong and the page answers 400.
 """
-from datetime import date
-
 from django import forms
 
-from registers.selectors import DayRange, local_today
+from registers.selectors import requested_days
 
 REGISTER_DEFAULT_DAYS = 30
 FORMATS = {"", "html", "csv"}
@@ -39,20 +37,12 @@ class RangeFilterForm(forms.Form):
         cleaned = super().clean()
         if self.errors:
             return cleaned
-        last = cleaned.get("to") or _default_last(cleaned.get("from"), self.default_days)
-        first = cleaned.get("from") or date.fromordinal(last.toordinal() - self.default_days + 1)
         try:
-            cleaned["days"] = DayRange(first, last)
+            cleaned["days"] = requested_days(cleaned.get("from"), cleaned.get("to"),
+                                             default_days=self.default_days, window_from_first=True)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from exc
         return cleaned
-
-
-def _default_last(first: date | None, default_days: int) -> date:
-    today = local_today()
-    if first is None:
-        return today
-    return min(date.fromordinal(first.toordinal() + default_days - 1), max(first, today))
 
 
 class OverviewFilterForm(RangeFilterForm):

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from koha.models import AuthorisedValue, CashRegister
-from registers.selectors import Totals
+from registers.access import library_codes
+
+NO_PAYMENT_TYPE = "No payment type"
 
 
 def dashboard_registers(*, library_codes: set[str] | None,
@@ -24,6 +27,18 @@ def dashboard_registers(*, library_codes: set[str] | None,
     return registers
 
 
+def visible_register(user, register_id: int) -> CashRegister:
+    """A register the user may see, archived or not — for every page, export and API call;
+    any other id is a 404, as if the register did not exist."""
+    register = (
+        dashboard_registers(library_codes=library_codes(user), include_archived=True)
+        .filter(pk=register_id).first()
+    )
+    if register is None:
+        raise Http404("No such register.")
+    return register
+
+
 def registers_shown(registers: Sequence[CashRegister], *, include_archived: bool,
                     library: str | None) -> list[CashRegister]:
     """The overview's filters applied to the registers a user may see (read once for the
@@ -38,12 +53,9 @@ def payment_type_labels() -> dict[str, str]:
     return {v.authorised_value: v.lib or v.authorised_value for v in values}
 
 
-def payment_type_columns(labels: dict[str, str], *totals: Totals) -> list[str | None]:
-    """Columns for a table: every authorised value, then any other code found in the figures
-    (unknown codes, then None for lines without a payment type)."""
-    found = {code for t in totals for code, _ in t.by_payment_type}
-    extra = sorted(c for c in found if c is not None and c not in labels)
-    return [*labels, *extra] + ([None] if None in found else [])
+def payment_type_label(labels: dict[str, str], code: str | None) -> str:
+    """A payment type's staff label; an unknown code as itself; lines without one say so."""
+    return labels.get(code) or code or NO_PAYMENT_TYPE
 
 
 def libraries_of(registers: Sequence[CashRegister]) -> list[tuple[str, str]]:

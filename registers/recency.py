@@ -22,16 +22,13 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
-
-from django.db import DatabaseError, connection, transaction
-from django.db.models import F, Q
+from django.db import DatabaseError, transaction
+from django.db.models import DateTimeField, F, IntegerField, Q, Value
 from django.db.models.functions import Now
 from django.utils import timezone
 
 from koha.models import AccountLine
 from registers.models import DatedAheadLine, LedgerScan
-from registers.sql import column_reader, id_list, instant
 
 logger = logging.getLogger("kohapay.registers")
 
@@ -60,78 +57,42 @@ class Recency:
     def since(self, lower: datetime, prefix: str = "") -> Q:
         """Narrowing condition for lines dated at or after ``lower`` (``prefix`` reaches the
         line through a relation, e.g. ``"credit__"``). Implied by the date filter: AND it in."""
-        condition = Q(**{f"{prefix}timestamp__gte": lower - SLACK})
-        if self.ahead:
-            condition |= Q(**{f"{prefix}pk__in": sorted(self.ahead)})
-        return condition
-
-    def since_sql(self, lower: datetime, alias: str = "") -> tuple[str, list]:
-        """``since`` as an SQL condition on ``accountlines`` (``alias``: the table's alias in
-        the statement, if any), with its parameters, for statements written as SQL
-        (``registers.overview_sql``, ``registers.transactions``)."""
-        return _written_since(lower - SLACK, self.ahead, alias)
+        return _written_since(lower - SLACK, self.ahead, prefix)
 
 
-def _written_since(lower: datetime, ids: set[int] | frozenset[int],
-                   alias: str = "") -> tuple[str, list]:
-    """``timestamp >= lower``, or one of ``ids`` (lines to read whatever their timestamp), as
-    SQL with its parameter: ``since_sql``'s condition and the scan's (``_examine``)."""
-    quote = connection.ops.quote_name
-    prefix = f"{alias}." if alias else ""
-    sql = f"{prefix}{quote('timestamp')} >= %s"
+def _written_since(lower: datetime, ids: set[int] | frozenset[int], prefix: str = "") -> Q:
+    """``timestamp >= lower``, or one of ``ids`` (lines to read whatever their timestamp):
+    ``since``'s condition and the scan's (``_examine``)."""
+    condition = Q(**{f"{prefix}timestamp__gte": lower})
     if ids:
-        sql = f"({sql} OR {prefix}{quote('accountlines_id')} IN ({id_list(sorted(ids))}))"
-    return sql, [instant(lower)]
+        condition |= Q(**{f"{prefix}pk__in": sorted(ids)})
+    return condition
 
 
 def _state() -> tuple[datetime | None, datetime, set[int]]:
     """(scanned_to, the database's clock, known dated-ahead ids) — one query: the scan's row
     (the clock never NULL) and a row per known line (the clock NULL)."""
-    with connection.cursor() as cursor:
-        cursor.execute(_state_statement())
-        rows = cursor.fetchall()
+    no_line = Value(None, output_field=IntegerField())
+    no_time = Value(None, output_field=DateTimeField())
+    scan = LedgerScan.objects.filter(pk=1).annotate(now=Now(), line=no_line)
+    known_lines = DatedAheadLine.objects.annotate(scanned=no_time, now=no_time)
+    rows = scan.values_list("scanned_to", "now", "line").union(
+        known_lines.values_list("scanned", "now", "accountlines_id"), all=True)
+    rows = list(rows)
     known = {line_id for _, now, line_id in rows if now is None}
     row = next((r for r in rows if r[1] is not None), None)
     if row is None:  # no row (a flushed test database): nothing recorded, _record creates it
         return None, timezone.now(), known
-    return _read_instant(row[0]), _read_instant(row[1]), known
+    return row[0], row[1], known
 
 
 def _examine(scanned_to: datetime | None, known: set[int]) -> set[int]:
     """The lines dated ahead among those written since the scan and those already known: all of
     them (a line written earlier and not known was examined before and has not changed)."""
-    sql, params = _dated_ahead_statement()
-    if scanned_to is not None:
-        recent, recent_params = _written_since(scanned_to - OVERLAP, known)
-        sql, params = f"{sql} AND {recent}", [*params, *recent_params]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return {line_id for (line_id,) in cursor.fetchall()}
-
-
-# Both statements are fixed: written once per process, as the ORM would write them for this
-# database (the clock and the interval arithmetic differ between MariaDB and the SQLite demo).
-@cache
-def _state_statement() -> str:
-    quote = connection.ops.quote_name
-    compiler = LedgerScan.objects.all().query.get_compiler(connection=connection)
-    clock, _ = compiler.compile(Now())
-    return (
-        f"SELECT {quote('scanned_to')}, {clock}, NULL FROM {quote(LedgerScan._meta.db_table)}"
-        f" WHERE {quote('id')} = 1 UNION ALL SELECT NULL, NULL, {quote('accountlines_id')}"
-        f" FROM {quote(DatedAheadLine._meta.db_table)}"
-    ).replace("%%", "%")  # the compiled clock is written for a statement with parameters
-
-
-@cache
-def _dated_ahead_statement() -> tuple[str, tuple]:
-    """The lines with ``date > timestamp + SLACK``; it ends with its WHERE clause, so that a
-    condition can be ANDed on."""
     lines = AccountLine.objects.filter(date__gt=F("timestamp") + SLACK).order_by()
-    return lines.values_list("pk").query.sql_with_params()
-
-
-_read_instant = column_reader(LedgerScan, "scanned_to")
+    if scanned_to is not None:
+        lines = lines.filter(_written_since(scanned_to - OVERLAP, known))
+    return set(lines.values_list("pk", flat=True))
 
 
 def _record(ahead: set[int]) -> set[int]:

@@ -8,11 +8,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from koha.models import CashRegister, Library
-from registers.lookups import payment_type_columns
+from registers.lookups import payment_type_label
 from registers.selectors import DayRange, DayTotals, RegisterFigures, Totals, sum_totals
 from registers.transactions import DayLine
-
-NO_PAYMENT_TYPE = "No payment type"
 
 
 @dataclass(frozen=True)
@@ -27,9 +25,17 @@ class TypeColumn:
         return f"by_type_{self.code or 'none'}"
 
 
+def payment_type_columns(labels: dict[str, str], *totals: Totals) -> list[str | None]:
+    """Columns for a table: every authorised value, then any other code found in the figures
+    (unknown codes, then None for lines without a payment type)."""
+    found = {code for t in totals for code, _ in t.by_payment_type}
+    extra = sorted(c for c in found if c is not None and c not in labels)
+    return [*labels, *extra] + ([None] if None in found else [])
+
+
 def type_columns(labels: dict[str, str], *totals: Totals) -> list[TypeColumn]:
     return [
-        TypeColumn(code, labels.get(code) or code or NO_PAYMENT_TYPE)
+        TypeColumn(code, payment_type_label(labels, code))
         for code in payment_type_columns(labels, *totals)
     ]
 

@@ -1,8 +1,22 @@
 """Dashboard routes (mounted under /registers/)."""
+from datetime import date
+
 from django.urls import path, register_converter
 
 from registers import views
-from registers.converters import IsoDateConverter
+
+
+class IsoDateConverter:
+    """A local day in the path: ``yyyy-mm-dd`` (an impossible date is a 404)."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        return date.fromisoformat(value)  # ValueError → no match → 404
+
+    def to_url(self, value: date) -> str:
+        return value.isoformat()
+
 
 register_converter(IsoDateConverter, "isodate")
 

@@ -2,6 +2,14 @@
 from django.db import models
 
 
+def display_name(firstname: str | None, surname: str | None) -> str:
+    """"First Last", leaving out a part Koha does not have: how kohapay names a patron or a
+    staff member everywhere (pages, exports, admin)."""
+    if firstname and surname:
+        return f"{firstname} {surname}"
+    return firstname or surname or ""
+
+
 class Patron(models.Model):
     """Koha table ``borrowers`` (the subset kohapay reads). A patron's balance is not stored:
     it is SUM(``accountlines.amountoutstanding``)."""
@@ -24,5 +32,5 @@ class Patron(models.Model):
         db_table = "borrowers"
 
     def __str__(self):
-        name = " ".join(part for part in (self.firstname, self.surname) if part)
+        name = display_name(self.firstname, self.surname)
         return f"{name or 'Patron'} ({self.cardnumber or self.borrowernumber})"

@@ -1,34 +1,61 @@
-"""Template filters of the dashboard pages."""
+"""The dashboard's template filters and tags (``{% load dashboard %}``), and the Jinja2
+environment of its table rows with the same filters.
+
+The rows (``templates/registers/rows/*.jinja``) are Jinja2 templates under Django's Jinja2
+backend: a busy day page has hundreds of lines of some twenty values each, and through Django's
+engine its rows cost more than all of the page's queries; through Jinja2 (compiled to Python
+once) a few milliseconds (docs/performance.md, "Issue 13"). Autoescaping is on, as for every
+template: a value is escaped unless it is Markup (``|safe`` in a template, a macro's output).
+The Django pages embed them with ``{% rows %}`` and ``{% figure_cells %}``.
+"""
 from django import template
 from django.conf import settings
+from django.template import engines
+from django.utils.dateformat import format as format_date
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString
+from jinja2 import Environment
 
 from core.auth_backends import group_names
-from registers import display
+from koha.models.patrons import display_name
 from registers.formatting import display_amount, sign_class
 from registers.selectors import wall_clock
 
+ROWS_ENGINE = "rows"  # the alias of the Jinja2 backend in settings.TEMPLATES
+
 register = template.Library()
+register.filter("money", display_amount)
+register.filter("sign", sign_class)
+# An instant as the library's wall-clock time (naive, so ``|date`` leaves it alone).
+register.filter("wall", wall_clock)
 
 
-@register.filter
-def money(value):
-    return display_amount(value)
+def jinja_environment(**options) -> Environment:
+    """The rows' environment (settings.TEMPLATES), with the filters the Django templates have."""
+    env = Environment(**options)
+    env.filters.update(money=display_amount, sign=sign_class, wall=wall_clock, date=format_date)
+    return env
 
 
-@register.filter
-def sign(value):
-    return sign_class(value)
+def render_rows(template_name: str, **context) -> SafeString:
+    """Rows rendered by their Jinja2 template: HTML whose every value it escaped."""
+    return SafeString(engines[ROWS_ENGINE].get_template(template_name).render(context))
+
+
+@register.simple_tag
+def rows(template_name, **context):
+    return render_rows(template_name, **context)
 
 
 @register.simple_tag
 def figure_cells(row):
-    return display.figure_cells(row)
+    """A figure row's cells (``rows/figures.jinja``: the macro the rows use too)."""
+    return render_rows("registers/rows/figure_cells.jinja", row=row)
 
 
-@register.simple_tag
-def overview_rows(rows, days, payment_type):
-    return display.overview_rows(rows, days, payment_type or None)
+@register.filter
+def person_name(person):
+    return display_name(person.firstname, person.surname) if person else ""
 
 
 @register.simple_tag(takes_context=True)
@@ -41,17 +68,6 @@ def query(context, **changes):
         if value not in (None, ""):
             params[key] = str(value)
     return "?" + urlencode(sorted(params.items())) if params else "?"
-
-
-@register.filter
-def wall(value):
-    """An instant as the library's wall-clock time (naive, so ``|date`` leaves it alone)."""
-    return wall_clock(value)
-
-
-@register.filter
-def lookup(mapping, key):
-    return mapping.get(key, key) if mapping else key
 
 
 @register.simple_tag

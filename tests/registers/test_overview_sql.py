@@ -1,4 +1,4 @@
-"""The overview's pass written as SQL (registers.overview_sql) gives exactly the rows the ORM
+"""The overview's pass written as SQL (registers.sql) gives exactly the rows the ORM
 gives for the same conditions — the ORM query below is the one the SQL replaced."""
 import operator
 from datetime import UTC, date, datetime, timedelta
@@ -8,7 +8,7 @@ from functools import reduce
 import pytest
 from django.db.models import Count, Q, Sum
 
-from registers.overview_sql import period_and_till_rows
+from registers.sql import period_and_till_rows
 from registers.recency import Recency
 from registers.selectors import IS_CREDIT, DayRange, last_cashups, register_lines
 from tests.factories import CashRegisterFactory

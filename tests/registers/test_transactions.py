@@ -1,13 +1,13 @@
 """A register's day, line by line (registers.transactions) and as the page's rows
-(registers.display)."""
+(templates/registers/rows/day.jinja)."""
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 
 from koha.models import AccountLine
-from registers.display import day_rows
 from registers.lookups import payment_type_labels
+from registers.templatetags.dashboard import render_rows
 from registers.selectors import DayRange, daily_totals
 from registers.transactions import day_lines, day_totals
 from tests.registers.conftest import utc
@@ -65,8 +65,9 @@ def test_rows_escape_every_value_staff_or_patrons_wrote(koha):
     charge_and_pay(register=koha.register, at=utc(2024, 5, 2, 10), amount="1.00",
                    patron=koha.patron, manager=koha.staff, description='<script>x("y")</script>')
 
-    html = day_rows(day_lines(koha.register.id, DAY), payment_type_labels())
+    html = render_rows("registers/rows/day.jinja", lines=day_lines(koha.register.id, DAY),
+                       labels=payment_type_labels())
 
     assert "<script>" not in html and "<b>" not in html
-    assert "&lt;script&gt;x(&quot;y&quot;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;x(&#34;y&#34;)&lt;/script&gt;" in html  # Jinja2 (MarkupSafe) writes " as &#34;
     assert "&lt;b&gt;Ann&lt;/b&gt;" in html

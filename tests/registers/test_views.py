@@ -10,7 +10,7 @@ from django.db import connection
 from registers.selectors import DayRange
 from tests.factories import CashRegisterFactory
 from tests.registers.conftest import utc
-from tests.registers.factories import busy_days, cashup, charge_and_pay
+from tests.registers.factories import busy_days, cashup, charge_and_pay, kohapay_intake
 from tests.registers.html_tables import amount, table_rows
 
 DAY = date(2024, 5, 2)
@@ -211,8 +211,25 @@ def test_descriptions_are_escaped_on_the_page_and_neutralised_in_csv(koha, finan
     exported = finance_client.get("/registers/1/2024-05-02/?format=csv").content.decode()
 
     assert "<script>alert" not in html
-    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html  # Jinja2 writes " as &#34;
     assert ",=HYPERLINK" not in exported
+
+
+def test_the_day_rows_escape_what_staff_clients_and_patrons_wrote(koha, finance_client):
+    """The day's rows come from a Jinja2 template: autoescaping must stay on for every value."""
+    koha.register.name = "<i>Front & desk</i>"
+    koha.register.save()
+    paid = charge_and_pay(register=koha.register, at=utc(2024, 5, 2, 10), amount="1.00",
+                          patron=koha.patron, manager=koha.staff, description="<u>fine</u>")
+    kohapay_intake(paid, client_name="<em>Kiosk</em>", external_id="<s>X-1</s>")
+
+    html = finance_client.get("/registers/1/2024-05-02/").content.decode()
+
+    for hostile in ("<i>Front", "<u>fine", "<em>Kiosk", "<s>X-1"):
+        assert hostile not in html
+    for escaped in ("&lt;i&gt;Front &amp; desk&lt;/i&gt;", "&lt;u&gt;fine&lt;/u&gt;",
+                    "via &lt;em&gt;Kiosk&lt;/em&gt;", "ext. &lt;s&gt;X-1&lt;/s&gt;"):
+        assert escaped in html
 
 
 def test_empty_states_say_so(koha, finance_client):
@@ -288,7 +305,7 @@ def test_refusals_are_styled_pages(koha, client, make_user, settings):
 
 
 def test_overview_register_rows_link_escape_and_show_the_till(koha, finance_client, new_york):
-    """The register rows (built in registers.display): the link keeps the days and payment
+    """The register rows (templates/registers/rows/overview.jinja): the link keeps the days and payment
     type, the name is escaped, an archived register is marked, the last cashup is local time."""
     odd = CashRegisterFactory(name="<b>Till & co</b>", library=koha.cpl, archived=True)
     charge_and_pay(register=odd, at=utc(2024, 5, 2, 15), amount="2.00", patron=koha.patron,

@@ -30,7 +30,7 @@ from datetime import date, timedelta
 from tools.bench.dashboard_sql_cashups import cashups
 from tools.bench.raw_sql import SLACK, Runner, first_true, in_list, midnights
 
-CASHUPS_SHOWN = 40  # registers.views.CASHUPS_SHOWN
+CASHUPS_SHOWN = 40  # registers.pages.CASHUPS_SHOWN
 
 CREDIT = "(a.credit_type_code IS NOT NULL)"
 LINE_FIGURES = f"{CREDIT}, a.payment_type, SUM(a.amount), COUNT(*)"

@@ -1,0 +1,202 @@
+"""The dashboard's pages, one selector each: from the user and the query string to everything the
+page's template (or its CSV) shows, as a frozen dataclass. The views only render it.
+
+A page whose filters are invalid holds its form and nothing else (the view answers 400); a CSV
+request reads only what the CSV holds. Registers the user may not see are a 404
+(``lookups.visible_register``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django import forms
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from koha.models import CashRegister
+from registers.access import library_codes
+from registers.cashups import CashupSummary, cashup_history
+from registers.charts import Chart, Share, daily_net_chart, share_bars
+from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
+from registers.lookups import (
+    dashboard_registers,
+    libraries_of,
+    payment_type_labels,
+    registers_shown,
+    visible_register,
+)
+from registers.recency import Recency
+from registers.selectors import (
+    ZERO,
+    DayRange,
+    DayTotals,
+    Totals,
+    TypeTotal,
+    daily_totals,
+    income_by_debit_type,
+    local_today,
+    overview,
+    sum_totals,
+)
+from registers.tables import (
+    DayTable,
+    OverviewTable,
+    RegisterTable,
+    day_table,
+    overview_table,
+    register_table,
+)
+from registers.transactions import day_lines, day_totals
+
+CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """What every page holds: its filters and the payment-type labels (code → label)."""
+
+    form: forms.Form
+    labels: dict[str, str]
+
+    @property
+    def valid(self) -> bool:
+        return self.form.is_valid()
+
+    @property
+    def csv(self) -> bool:
+        return self.valid and self.form.cleaned_data["format"] == "csv"
+
+    def context(self) -> dict:
+        """The template's context: every field, and ``invalid`` for a page refused by its form."""
+        context = {f.name: getattr(self, f.name) for f in fields(self)}
+        return context if self.valid else {**context, "invalid": True}
+
+
+@dataclass(frozen=True)
+class RegisterDays:
+    """The JSON API's answer (``api.DailyTotalsView``): the register page's daily figures."""
+
+    register: CashRegister
+    labels: dict[str, str]
+    days: DayRange
+    daily: list[DayTotals]
+    total: Totals
+
+
+def register_days(user, register_id: int, days: DayRange) -> RegisterDays:
+    register = visible_register(user, register_id)
+    daily = daily_totals(register.id, days)
+    return RegisterDays(register, payment_type_labels(), days, daily,
+                        sum_totals(d.totals for d in daily))
+
+
+@dataclass(frozen=True)
+class OverviewPage(Page):
+    today: date
+    table: OverviewTable | None = None
+    days: DayRange | None = None
+    library: str | None = None
+    register_url: str = ""  # a register's link with "{}" for its id (same days and type)
+    previous_day: date | None = None  # one-day overviews only
+    next_day: date | None = None
+
+
+def overview_page(user, query) -> OverviewPage:
+    visible = list(dashboard_registers(library_codes=library_codes(user), include_archived=True))
+    labels = payment_type_labels()
+    form = OverviewFilterForm(query, payment_types=labels, libraries=libraries_of(visible))
+    page = OverviewPage(form, labels, today=local_today())  # no "next day" after today
+    if not form.is_valid():
+        return page
+    f = form.cleaned_data
+    days, library, payment_type = f["days"], f["library"] or None, f["payment_type"] or None
+    registers = registers_shown(visible, include_archived=f["archived"], library=library)
+    figures = overview(registers, days, payment_type, recency=Recency.current())
+    return OverviewPage(
+        form, labels, page.today, table=overview_table(figures, labels, days), days=days,
+        library=library, register_url=_register_url(days, payment_type), **_day_steps(days),
+    )
+
+
+def _day_steps(days: DayRange) -> dict:
+    """Previous/next day links of a one-day overview."""
+    if days.first != days.last:
+        return {}
+    return {"previous_day": days.first - ONE_DAY, "next_day": days.first + ONE_DAY}
+
+
+def _register_url(days: DayRange, payment_type: str | None) -> str:
+    """The register page's link over the same days: ``reverse`` once per table rather than per
+    row (0.1–0.25 ms a call, mostly the active language looked up in thread locals)."""
+    query = {"from": days.first.isoformat()} if days.first != days.last else {}
+    query["to"] = days.last.isoformat()
+    if payment_type:
+        query["payment_type"] = payment_type
+    base = reverse("registers:register", args=[0]).replace("/0/", "/{}/")
+    return base + "?" + urlencode(query).replace("{", "{{").replace("}", "}}")
+
+
+@dataclass(frozen=True)
+class RegisterPage(Page):
+    register: CashRegister
+    table: RegisterTable | None = None
+    days: DayRange | None = None
+    chart: Chart | None = None
+    by_debit_type: list[TypeTotal] | None = None
+    by_payment_type: list[Share] | None = None
+    not_applied: Decimal | None = None  # income not applied to a charge
+    cashups: list[CashupSummary] | None = None
+    cashups_shown: int = CASHUPS_SHOWN
+
+
+def register_page(user, register_id: int, query) -> RegisterPage:
+    register = visible_register(user, register_id)
+    labels = payment_type_labels()
+    form = RegisterFilterForm(query, payment_types=labels)
+    if not form.is_valid():
+        return RegisterPage(form, labels, register)
+    days, payment_type = form.cleaned_data["days"], form.cleaned_data["payment_type"] or None
+    recency = Recency.current()
+    daily = daily_totals(register.id, days, payment_type, recency=recency)
+    table = register_table(daily, labels, days)
+    if form.cleaned_data["format"] == "csv":
+        return RegisterPage(form, labels, register, table=table, days=days)
+    by_debit_type = income_by_debit_type(register.id, days, payment_type, recency=recency)
+    return RegisterPage(
+        form, labels, register, table=table, days=days, chart=daily_net_chart(daily),
+        by_debit_type=by_debit_type,
+        by_payment_type=share_bars(
+            [(c.label, a) for c, a in zip(table.columns, table.total.by_type) if a]
+        ),
+        not_applied=table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
+        cashups=cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN, recency=recency),
+    )
+
+
+@dataclass(frozen=True)
+class DayPage(Page):
+    register: CashRegister
+    day: date
+    today: date
+    previous_day: date
+    next_day: date
+    table: DayTable | None = None
+    days: DayRange | None = None
+
+
+def day_page(user, register_id: int, day: date, query) -> DayPage:
+    register = visible_register(user, register_id)
+    labels = payment_type_labels()
+    form = DayFilterForm(query, payment_types=labels)
+    page = DayPage(form, labels, register, day, today=local_today(),
+                   previous_day=day - ONE_DAY, next_day=day + ONE_DAY)
+    if not form.is_valid():
+        return page
+    lines = day_lines(register.id, day, form.cleaned_data["payment_type"] or None)
+    return DayPage(
+        form, labels, register, day, page.today, page.previous_day, page.next_day,
+        table=day_table(lines, day_totals(lines), labels), days=DayRange.single(day),
+    )
