@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from payments.services.koha_format import dumper
+from koha.dumper import dumper
 
 ZERO = Decimal("0.000000")
 
