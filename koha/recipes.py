@@ -20,10 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from datetime import timezone as dt_timezone
 from decimal import Decimal
-
-from django.utils import timezone
 
 from koha.dumper import SPEC_ORDER, KeyOrder, credit_log_info, debit_log_info
 from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
@@ -109,11 +106,9 @@ def _lines(sale: ChargeAndPay, at: datetime, stamped: datetime | None, debit_id:
 
 def _statistic(sale: ChargeAndPay, at: datetime) -> Statistic:
     """``statistics.datetime`` is a DATETIME (no zone) that Koha fills with its local wall-clock
-    time. Django would convert an aware value to UTC, so it is handed Koha's local wall-clock
-    time labelled UTC, which it writes digit for digit."""
-    wall_clock = timezone.localtime(at).replace(tzinfo=dt_timezone.utc)
+    time: its field (``KohaLocalDateTimeField``) writes the instant in ``KOHA_TIME_ZONE``."""
     return Statistic(
-        datetime=wall_clock, branch=sale.library_id, type="payment", value=-sale.amount,
+        datetime=at, branch=sale.library_id, type="payment", value=-sale.amount,
         other="", itemtype="", ccode="", borrowernumber=sale.patron_id,
     )
 
