@@ -5,20 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import CharField, F, IntegerField, Value
-from django.db.models.functions import Cast
-
-from koha.models import (
-    AuthorisedValue,
-    AuthorisedValueLibrary,
-    CashRegister,
-    CreditType,
-    DebitType,
-    DebitTypeLibrary,
-    Library,
-    Patron,
-    SystemPreference,
-)
+from payments import sql
 from payments.models import ApiClient, Intake
 
 # Koha's defaults when a preference row is missing (installer/data/mysql/mandatory/sysprefs.sql).
@@ -80,58 +67,14 @@ class IntakeReferences:
 def intake_references(*, client_id: int, patron_id: int, library_id: str | None,
                       register_id: int | None, debit_type: str,
                       payment_type: str) -> IntakeReferences:
-    """The facts behind every rule of an intake, read in one statement (see ``rules``)."""
+    """The facts behind every rule of an intake, read in one statement (``sql.REFERENCES``;
+    see ``rules``)."""
     rows = defaultdict(list)
-    for kind, *columns in _reference_queries(client_id, patron_id, library_id, register_id,
-                                             debit_type, payment_type):
+    for kind, *columns in sql.reference_rows(
+            client_id=client_id, patron_id=patron_id, library_id=library_id,
+            register_id=register_id, debit_type=debit_type, payment_type=payment_type):
         rows[kind].append(columns)
     return _references(rows)
-
-
-def _reference_queries(client_id, patron_id, library_id, register_id, debit_type, payment_type):
-    """One ``UNION ALL`` of small indexed reads (one round trip instead of eleven), each giving
-    rows (kind, code, value, n1, n2, n3). Text comes only from Koha's own columns (one
-    collation), so the union never mixes collations; kohapay's scope tables are joined to
-    Koha's rows, so a deleted library, register or type is out of scope."""
-    scope = ApiClient.libraries.through, ApiClient.registers.through, ApiClient.debit_types.through
-    payment_types = AuthorisedValue.objects.filter(category="PAYMENT_TYPE",
-                                                   authorised_value=payment_type)
-    branches = [
-        _branch("patron", Patron.objects.filter(pk=patron_id), n1="pk"),
-        _branch("pref", SystemPreference.objects.filter(variable__in=PREFERENCE_DEFAULTS),
-                code="variable", value="value"),
-        _branch("client_library", scope[0].objects.filter(apiclient_id=client_id),
-                code="library__branchcode"),
-        _branch("client_register", scope[1].objects.filter(apiclient_id=client_id),
-                n1="cashregister__id"),
-        _branch("client_debit_type", scope[2].objects.filter(apiclient_id=client_id),
-                code="debittype__code"),
-        _branch("library", Library.objects.filter(pk=library_id), code="pk"),
-        _branch("register", CashRegister.objects.filter(pk=register_id), code="library_id",
-                n1="archived"),
-        _branch("debit_type", DebitType.objects.filter(code=debit_type), code="code",
-                n1="archived", n2="can_be_invoiced", n3="can_be_sold"),
-        _branch("debit_type_library",
-                DebitTypeLibrary.objects.filter(debit_type_code=debit_type), code="branchcode"),
-        _branch("payment_type", payment_types, code="authorised_value"),
-        _branch("payment_type_library", AuthorisedValueLibrary.objects.filter(
-            av_id__in=payment_types.values("id")), code="branchcode"),
-        _branch("credit_numbers", CreditType.objects.filter(code="PAYMENT"),
-                n1="credit_number_enabled"),
-    ]
-    return branches[0].union(*branches[1:], all=True)
-
-
-def _branch(kind: str, queryset, *, code=None, value=None, n1=None, n2=None, n3=None):
-    text, number = CharField(), IntegerField()
-    columns = {
-        "ref_kind": Value(kind, output_field=text),
-        "ref_code": F(code) if code else Value(None, output_field=text),
-        "ref_value": F(value) if value else Value(None, output_field=text),
-        **{name: Cast(F(field), number) if field else Value(None, output_field=number)
-           for name, field in (("ref_n1", n1), ("ref_n2", n2), ("ref_n3", n3))},
-    }
-    return queryset.order_by().annotate(**columns).values_list(*columns)
 
 
 def _references(rows: dict[str, list]) -> IntakeReferences:
