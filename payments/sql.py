@@ -1,5 +1,6 @@
-"""The payment path's one hand-written statement (the rule: plain SQL only where it beats the ORM
-by more than 20 % on a figure ``make bench`` reports; see docs/performance.md, "Issue 13").
+"""The payments app's hand-written SQL, and nothing else of it anywhere (the rule: plain SQL only
+where it beats the ORM by more than 20 % on a figure ``make bench`` reports; see
+docs/performance.md, "Issue 13"), plus the one statement the ORM cannot express.
 
 ``REFERENCES``: the facts behind every rule of an intake (``selectors.intake_references``) as one
 ``UNION ALL`` of twelve small indexed SELECTs. Measured on the in-process figure ``make bench``
@@ -54,3 +55,12 @@ def reference_rows(*, client_id: int, patron_id: int, library_id: str | None,
     with connection.cursor() as cursor:
         cursor.execute(REFERENCES, params)
         return cursor.fetchall()
+
+
+def read_only_snapshot() -> None:
+    """``verify_ledger``'s transaction as one consistent, read-only snapshot: REPEATABLE READ
+    (kohapay's sessions run READ COMMITTED) and READ ONLY, set before its first read. Not a
+    measured exception like ``REFERENCES``: the ORM has no way to say it (Django sets isolation
+    only per connection, and READ ONLY not at all)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")

@@ -1,7 +1,7 @@
 """``verify_ledger``: a read-only audit of what kohapay recorded, and of Koha's register lines.
 
 Two set-based passes, whatever the size of the ledger — each one scan that counts every check at
-once (``SUM(CASE WHEN <check> …)``), then, only for a check that found something, one query for
+once (``COUNT(…) FILTER``, i.e. ``SUM(CASE WHEN <check> …)``), then, only for a check that found something, one query for
 its first examples:
 
 1. **Intakes** (``kohapay_intake`` joined to its two ``accountlines`` by primary key): the debit
@@ -20,40 +20,72 @@ not anomalies, and the outstanding check skips them (a voided payment's debit is
 Only anomalies make the command fail.
 
 Nothing here writes: on MariaDB the checks run in one ``READ ONLY`` transaction at REPEATABLE
-READ, so all counts come from one consistent snapshot even while intakes keep arriving.
+READ (``sql.read_only_snapshot``), so all counts come from one consistent snapshot even while
+intakes keep arriving. The checks are querysets: one aggregate of conditional counts per pass.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact, GreaterThan, In, IsNull
+
+from koha.models import AccountLine, AccountOffset
+from payments import sql
+from payments.models import Intake
 
 EXAMPLES = 10
+MONEY = DecimalField(max_digits=28, decimal_places=6)
 
 
-class Sql:
-    """The database's spelling of what the checks need: JSON access, NULL-safe equality and
-    exact decimals (MariaDB/MySQL, and SQLite for the demo)."""
+class JsonValue(Func):
+    """A scalar of the stored response as text; JSON null is SQL NULL (MariaDB's JSON_VALUE,
+    SQLite's json_extract)."""
 
-    def __init__(self, vendor: str):
-        self.mysql = vendor == "mysql"
+    function = "JSON_VALUE"
+    output_field = CharField()
 
-    def json(self, path: str) -> str:
-        """A value of the stored response; JSON_VALUE gives NULL for JSON null."""
-        function = "JSON_VALUE" if self.mysql else "json_extract"
-        return f"{function}(i.response_body, '{path}')"
+    def __init__(self, path: str, source=None):
+        super().__init__(source if source is not None else F("response_body"), Value(path))
 
-    def eq(self, left: str, right: str) -> str:
-        return f"({left} {'<=>' if self.mysql else 'IS'} {right})"
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="json_extract", **extra)
 
-    def dec(self, value: str) -> str:
-        return f"CAST({value} AS {'DECIMAL(28,6)' if self.mysql else 'NUMERIC'})"
 
-    def amount(self) -> str:
-        """A: the amount of the stored 201."""
-        return self.dec(self.json("$.debit.amount"))
+def same(left, right) -> Case:
+    """``left <=> right``: equal, or both NULL — never NULL itself."""
+    return Case(When(Exact(left, right), then=True),
+                When(Q(IsNull(left, True)) & Q(IsNull(right, True)), then=True),
+                default=False, output_field=BooleanField())
+
+
+def differ(left, right) -> Q:
+    """``left <> right`` (NULL, so not a finding, when either is NULL)."""
+    return ~Q(Exact(left, right))
+
+
+def negated(amount):
+    return ExpressionWrapper(amount * Value(Decimal(-1)), output_field=MONEY)
 
 
 @dataclass(frozen=True)
@@ -61,7 +93,7 @@ class Check:
     code: str
     severity: str  # "anomaly" fails the command; "notice" is only reported
     description: str
-    predicate: Callable[[Sql], str]  # SQL over the pass's aliases, true for a finding
+    predicate: Callable[[], Q]  # true for a finding
 
 
 @dataclass(frozen=True)
@@ -90,75 +122,105 @@ class LedgerReport:
 
 
 # --- pass 1: kohapay's intakes -----------------------------------------------------------------
-UNCHANGED = "d.status IS NULL AND c.status IS NULL"
-INTAKE_FROM = """
-    FROM kohapay_intake i
-    LEFT JOIN accountlines d ON d.accountlines_id = i.debit_id
-    LEFT JOIN accountlines c ON c.accountlines_id = i.payment_id
-    WHERE {since}"""
+# The intake's two lines, read by primary key: NULL columns when a line is missing (as a LEFT
+# JOIN would give; the intake's foreign keys are not nullable, so the ORM would join INNER).
+def debit(column: str) -> Subquery:
+    return Subquery(AccountLine.objects.filter(pk=OuterRef("debit_id")).values(column)[:1])
+
+
+def credit(column: str) -> Subquery:
+    return Subquery(AccountLine.objects.filter(pk=OuterRef("payment_id")).values(column)[:1])
+
+
+def amount(source=None) -> Cast:
+    """A: the amount of the stored 201."""
+    return Cast(JsonValue("$.debit.amount", source), MONEY)
+
+
+def unchanged() -> Q:
+    return Q(IsNull(debit("status"), True)) & Q(IsNull(credit("status"), True))
+
+
+def _wrong_lines() -> Q:
+    return (Q(IsNull(debit("debit_type_id"), True)) | Q(IsNull(debit("credit_type_id"), False))
+            | Q(IsNull(credit("credit_type_id"), True))
+            | differ(credit("credit_type_id"), Value("PAYMENT"))
+            | differ(debit("patron_id"), F("patron_id"))
+            | differ(credit("patron_id"), F("patron_id")))
+
+
+def _amount_mismatch() -> Q:
+    return (~Q(GreaterThan(amount(), 0)) | differ(debit("amount"), amount())
+            | differ(credit("amount"), negated(amount()))
+            | differ(Cast(JsonValue("$.credit.amount"), MONEY), negated(amount())))
+
+
+def _apply_missing() -> Q:
+    applied = AccountOffset.objects.filter(
+        Exact(F("amount"), negated(amount(OuterRef("response_body")))),
+        credit_id=OuterRef("payment_id"), debit_id=OuterRef("debit_id"), type="APPLY",
+    )
+    return ~Q(Exists(applied))
+
+
+def _place_mismatch() -> Q:
+    return (Q(IsNull(debit("register_id"), False))
+            | ~Q(same(credit("register_id"), JsonValue("$.credit.cash_register_id")))
+            | ~Q(same(credit("library_id"), JsonValue("$.credit.library_id")))
+            | ~Q(same(debit("library_id"), credit("library_id")))
+            | differ(credit("register__library_id"), credit("library_id")))
+
+
+def _response_mismatch() -> Q:
+    return (~Q(same(JsonValue("$.payment_id"), F("payment_id")))
+            | ~Q(same(JsonValue("$.credit.account_line_id"), F("payment_id")))
+            | ~Q(same(JsonValue("$.debit.account_line_id"), F("debit_id")))
+            | ~Q(same(JsonValue("$.patron_id"), F("patron_id"))))
+
+
 INTAKE_CHECKS = [
     Check("intake_line_missing", "anomaly", "the intake's debit or credit line does not exist",
-          lambda q: "d.accountlines_id IS NULL OR c.accountlines_id IS NULL"),
+          lambda: Q(IsNull(debit("pk"), True)) | Q(IsNull(credit("pk"), True))),
     Check("intake_wrong_lines", "anomaly",
-          "the lines are not a debit and a PAYMENT credit of the intake's patron",
-          lambda q: "d.debit_type_code IS NULL OR d.credit_type_code IS NOT NULL"
-                    " OR c.credit_type_code IS NULL OR c.credit_type_code <> 'PAYMENT'"
-                    " OR d.borrowernumber <> i.patron_id OR c.borrowernumber <> i.patron_id"),
+          "the lines are not a debit and a PAYMENT credit of the intake's patron", _wrong_lines),
     Check("intake_amount_mismatch", "anomaly",
           "the debit is not +A or the credit not -A (A: the amount of the stored response)",
-          lambda q: f"NOT ({q.amount()} > 0) OR d.amount <> {q.amount()}"
-                    f" OR c.amount <> -{q.amount()}"
-                    f" OR {q.dec(q.json('$.credit.amount'))} <> -{q.amount()}"),
+          _amount_mismatch),
     Check("intake_apply_missing", "anomaly",
-          "no APPLY offset moves the full amount from the credit to the debit",
-          lambda q: "NOT EXISTS (SELECT 1 FROM account_offsets o WHERE o.credit_id = i.payment_id"
-                    f" AND o.debit_id = i.debit_id AND o.type = 'APPLY'"
-                    f" AND o.amount = -{q.amount()})"),
+          "no APPLY offset moves the full amount from the credit to the debit", _apply_missing),
     Check("intake_outstanding", "anomaly",
           "the debit or the credit is still outstanding (and Koha has changed neither since)",
-          lambda q: f"{UNCHANGED} AND (d.amountoutstanding <> 0 OR c.amountoutstanding <> 0)"),
+          lambda: unchanged() & (differ(debit("amountoutstanding"), 0)
+                                 | differ(credit("amountoutstanding"), 0))),
     Check("intake_place_mismatch", "anomaly",
           "the debit carries a register, or the credit's register or library is not the "
-          "response's, or debit, credit and register are not of one library",
-          lambda q: "d.register_id IS NOT NULL"
-                    f" OR NOT {q.eq('c.register_id', q.json('$.credit.cash_register_id'))}"
-                    f" OR NOT {q.eq('c.branchcode', q.json('$.credit.library_id'))}"
-                    f" OR NOT {q.eq('d.branchcode', 'c.branchcode')}"
-                    " OR EXISTS (SELECT 1 FROM cash_registers r WHERE r.id = c.register_id"
-                    " AND r.branch <> c.branchcode)"),
+          "response's, or debit, credit and register are not of one library", _place_mismatch),
     Check("intake_response_mismatch", "anomaly",
-          "the stored response names other rows than the intake record",
-          lambda q: f"NOT {q.eq(q.json('$.payment_id'), 'i.payment_id')}"
-                    f" OR NOT {q.eq(q.json('$.credit.account_line_id'), 'i.payment_id')}"
-                    f" OR NOT {q.eq(q.json('$.debit.account_line_id'), 'i.debit_id')}"
-                    f" OR NOT {q.eq(q.json('$.patron_id'), 'i.patron_id')}"),
+          "the stored response names other rows than the intake record", _response_mismatch),
     Check("intake_changed_by_koha", "notice",
           "Koha changed the payment or the charge later (e.g. a VOID payment, a REFUNDED charge)",
-          lambda q: f"NOT ({UNCHANGED})"),
+          lambda: ~unchanged()),
     Check("intake_patron_removed", "notice",
           "Koha removed or anonymised the patron (the lines' borrowernumber is NULL)",
-          lambda q: "d.borrowernumber IS NULL OR c.borrowernumber IS NULL"),
+          lambda: Q(IsNull(debit("patron_id"), True)) | Q(IsNull(credit("patron_id"), True))),
 ]
 
 # --- pass 2: Koha's register lines -------------------------------------------------------------
-LINE_FROM = """
-    FROM accountlines l
-    LEFT JOIN cash_registers r ON r.id = l.register_id
-    WHERE l.register_id IS NOT NULL AND {since}"""
 LINE_CHECKS = [
     Check("register_charge", "anomaly",
           "a charge carries a register (only PAYOUT and CASHUP_DEFICIT debits may): the till "
           "would net the payment to zero",
-          lambda q: "l.debit_type_code IS NOT NULL"
-                    " AND l.debit_type_code NOT IN ('PAYOUT', 'CASHUP_DEFICIT')"),
+          lambda: Q(IsNull(F("debit_type_id"), False))
+          & ~Q(In(F("debit_type_id"), ["PAYOUT", "CASHUP_DEFICIT"]))),
     Check("register_other_library", "anomaly",
           "a credit at a register of another library than the credit's own",
-          lambda q: "l.credit_type_code IS NOT NULL AND l.branchcode IS NOT NULL"
-                    " AND r.branch IS NOT NULL AND l.branchcode <> r.branch"),
+          lambda: Q(IsNull(F("credit_type_id"), False)) & Q(IsNull(F("library_id"), False))
+          & Q(IsNull(F("register__library_id"), False))
+          & differ(F("library_id"), F("register__library_id"))),
     Check("register_date_after_timestamp", "anomaly",
           "a register line dated later than its own timestamp (hidden from Koha's register "
           "history, which filters on timestamp)",
-          lambda q: "l.date > l.timestamp"),
+          lambda: Q(GreaterThan(F("date"), F("timestamp")))),
 ]
 
 
@@ -168,40 +230,27 @@ def verify_ledger(*, since: datetime | None = None, examples: int = EXAMPLES) ->
     outermost = not connection.in_atomic_block
     with transaction.atomic():
         if outermost and connection.vendor == "mysql":
-            # Before the transaction's first read: it then writes nothing and sees one snapshot.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        report.intakes, findings = _run_pass(INTAKE_FROM, INTAKE_CHECKS, "i.id", "i.created_at",
-                                             since, examples)
+            sql.read_only_snapshot()  # before the transaction's first read
+        intakes = Intake.objects.all()
+        lines = AccountLine.objects.filter(register_id__isnull=False)
+        if since is not None:
+            intakes, lines = intakes.filter(created_at__gte=since), lines.filter(date__gte=since)
+        report.intakes, findings = _run_pass(intakes, INTAKE_CHECKS, examples)
         report.findings += findings
-        report.register_lines, findings = _run_pass(LINE_FROM, LINE_CHECKS, "l.accountlines_id",
-                                                    "l.date", since, examples)
+        report.register_lines, findings = _run_pass(lines, LINE_CHECKS, examples)
         report.findings += findings
     return report
 
 
-def _run_pass(source: str, checks: list[Check], key: str, date_column: str,
-              since: datetime | None, examples: int) -> tuple[int, list[Finding]]:
-    condition, params = _since(date_column, since)
-    source = source.format(since=condition)
-    sql = Sql(connection.vendor)
-    predicates = [check.predicate(sql) for check in checks]
-    sums = ", ".join(f"SUM(CASE WHEN {p} THEN 1 ELSE 0 END)" for p in predicates)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*), {sums} {source}", params)
-        total, *counts = cursor.fetchone()
-        findings = []
-        for check, predicate, count in zip(checks, predicates, counts):
-            if not count:
-                continue
-            cursor.execute(f"SELECT {key} {source} AND ({predicate}) ORDER BY {key} LIMIT %s",
-                           [*params, examples])
-            findings.append(Finding(check.code, check.severity, check.description, int(count),
-                                    [row[0] for row in cursor.fetchall()]))
-    return int(total or 0), findings
-
-
-def _since(column: str, since: datetime | None) -> tuple[str, list]:
-    if since is None:
-        return "1 = 1", []
-    return f"{column} >= %s", [connection.ops.adapt_datetimefield_value(since)]
+def _run_pass(rows, checks: list[Check], examples: int) -> tuple[int, list[Finding]]:
+    """One scan counting every check at once, then the first examples of each that found any."""
+    predicates = [check.predicate() for check in checks]
+    counts = rows.aggregate(total=Count("pk"), **{
+        check.code: Count("pk", filter=predicate) for check, predicate in zip(checks, predicates)})
+    findings = []
+    for check, predicate in zip(checks, predicates):
+        if counts[check.code]:
+            found = rows.filter(predicate).order_by("pk").values_list("pk", flat=True)[:examples]
+            findings.append(Finding(check.code, check.severity, check.description,
+                                    counts[check.code], list(found)))
+    return counts["total"], findings
