@@ -10,7 +10,6 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
-    DecimalField,
     Exists,
     ExpressionWrapper,
     F,
@@ -25,8 +24,7 @@ from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, GreaterThan, In, IsNull
 
 from koha.models import AccountLine, AccountOffset
-
-MONEY = DecimalField(max_digits=28, decimal_places=6)
+from payments.services.ledger import MONEY
 
 
 @dataclass(frozen=True)
