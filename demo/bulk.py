@@ -1,25 +1,24 @@
-"""Bulk inserts for the demo history: each batch is one transaction of multi-row INSERTs.
+"""Bulk inserts for the demo history: each batch is one transaction of multi-row INSERTs, one
+``bulk_create`` per table in foreign-key order.
 
-MariaDB gets one ``INSERT … VALUES (…),(…),…`` per table and batch (a round trip per table rather
-than per row); SQLite gets ``executemany`` of a prepared single-row INSERT, which is as fast there
-and avoids its limit on bound parameters. The DB-API cursor is used directly so that a debug
-session does not keep megabytes of SQL in ``connection.queries``.
-
-``accountlines`` ids are allocated here, from MAX(id) + 1, so offsets can name their lines without
-reading anything back — which assumes nothing else writes account lines while the demo is seeded.
+``accountlines`` ids are allocated here, from the largest one + 1, so offsets can name their lines
+before anything is written — which assumes nothing else writes account lines while the demo is
+seeded.
 """
 from __future__ import annotations
 
-from django.db import connection, transaction
+from django.db import reset_queries, transaction
+from django.db.models import Max
 
 from demo import ledger
+from koha.models import AccountLine, AccountOffset, ActionLog, CashRegisterAction, Statistic
 
 TABLES = [  # in foreign-key order
-    ("accountlines", ledger.LINE_COLUMNS, "lines"),
-    ("account_offsets", ledger.OFFSET_COLUMNS, "offsets"),
-    ("statistics", ledger.STATISTIC_COLUMNS, "statistics"),
-    ("action_logs", ledger.LOG_COLUMNS, "logs"),
-    ("cash_register_actions", ledger.CASHUP_COLUMNS, "cashups"),
+    (AccountLine, "lines"),
+    (AccountOffset, "offsets"),
+    (Statistic, "statistics"),
+    (ActionLog, "logs"),
+    (CashRegisterAction, "cashups"),
 ]
 
 
@@ -27,9 +26,7 @@ class LineIds:
     """Hands out ``accountlines_id`` values after the largest one in the database."""
 
     def __init__(self):
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT MAX(accountlines_id) FROM accountlines")
-            self._next = (cursor.fetchone()[0] or 0) + 1
+        self._next = (AccountLine.objects.aggregate(last=Max("pk"))["last"] or 0) + 1
 
     def take(self, count: int = 2) -> list[int]:
         ids = list(range(self._next, self._next + count))
@@ -39,24 +36,11 @@ class LineIds:
 
 def write(rows: ledger.Rows) -> int:
     """Insert every row of ``rows`` in one transaction; return the number of account lines."""
-    connection.ensure_connection()
     with transaction.atomic():
-        cursor = connection.connection.cursor()
-        try:
-            for table, columns, attribute in TABLES:
-                values = getattr(rows, attribute)
-                if values:
-                    _insert(cursor, table, columns, values)
-        finally:
-            cursor.close()
+        for model, attribute in TABLES:
+            instances = getattr(rows, attribute)
+            if instances:
+                model.objects.bulk_create(instances)
+    # With DEBUG on, Django keeps every statement's SQL: a batch's are megabytes.
+    reset_queries()
     return len(rows.lines)
-
-
-def _insert(cursor, table: str, columns: tuple[str, ...], values: list[tuple]) -> None:
-    quote = connection.ops.quote_name
-    head = f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) VALUES "
-    if connection.vendor == "mysql":
-        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        cursor.execute(head + ", ".join([row] * len(values)), [v for r in values for v in r])
-    else:
-        cursor.executemany(head + "(" + ", ".join(["?"] * len(columns)) + ")", values)

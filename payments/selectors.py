@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cache
 
-from django.db import connection
-
+from payments import sql
 from payments.models import ApiClient, Intake
-from payments.services.intake_writes import stored_row
 
 # Koha's defaults when a preference row is missing (installer/data/mysql/mandatory/sysprefs.sql).
 PREFERENCE_DEFAULTS = {"UseCashRegisters": "0", "FinesLog": "1", "AutoCreditNumber": ""}
@@ -67,54 +64,16 @@ class IntakeReferences:
     credit_numbers_enabled: bool  # account_credit_types PAYMENT.credit_number_enabled
 
 
-# One statement instead of eleven (one round trip, nothing to compile): each branch reads what one
-# rule needs, as rows (kind, code, value, n1, n2, n3). Plain SQL that MariaDB and the SQLite demo
-# both run. Text comes only from Koha's own columns (one collation), so the UNION never mixes
-# collations; kohapay's scope tables are joined to Koha's rows as the ORM's m2m reads did (a
-# deleted library, register or type is out of scope).
-REFERENCES_SQL = """
-SELECT 'patron', NULL, NULL, borrowernumber, NULL, NULL
-  FROM borrowers WHERE borrowernumber = %(patron)s
-UNION ALL SELECT 'pref', variable, value, NULL, NULL, NULL
-  FROM systempreferences WHERE variable IN ('UseCashRegisters', 'FinesLog', 'AutoCreditNumber')
-UNION ALL SELECT 'client_library', b.branchcode, NULL, NULL, NULL, NULL
-  FROM kohapay_api_client_libraries s JOIN branches b ON b.branchcode = s.library_id
- WHERE s.apiclient_id = %(client)s
-UNION ALL SELECT 'client_register', NULL, NULL, r.id, NULL, NULL
-  FROM kohapay_api_client_registers s JOIN cash_registers r ON r.id = s.cashregister_id
- WHERE s.apiclient_id = %(client)s
-UNION ALL SELECT 'client_debit_type', d.code, NULL, NULL, NULL, NULL
-  FROM kohapay_api_client_debit_types s JOIN account_debit_types d ON d.code = s.debittype_id
- WHERE s.apiclient_id = %(client)s
-UNION ALL SELECT 'library', branchcode, NULL, NULL, NULL, NULL
-  FROM branches WHERE branchcode = %(library)s
-UNION ALL SELECT 'register', branch, NULL, archived, NULL, NULL
-  FROM cash_registers WHERE id = %(register)s
-UNION ALL SELECT 'debit_type', code, NULL, archived, can_be_invoiced, can_be_sold
-  FROM account_debit_types WHERE code = %(debit_type)s
-UNION ALL SELECT 'debit_type_library', branchcode, NULL, NULL, NULL, NULL
-  FROM account_debit_types_branches WHERE debit_type_code = %(debit_type)s
-UNION ALL SELECT 'payment_type', authorised_value, NULL, NULL, NULL, NULL
-  FROM authorised_values WHERE category = 'PAYMENT_TYPE' AND authorised_value = %(payment_type)s
-UNION ALL SELECT 'payment_type_library', l.branchcode, NULL, NULL, NULL, NULL
-  FROM authorised_values_branches l JOIN authorised_values v ON v.id = l.av_id
- WHERE v.category = 'PAYMENT_TYPE' AND v.authorised_value = %(payment_type)s
-UNION ALL SELECT 'credit_numbers', NULL, NULL, credit_number_enabled, NULL, NULL
-  FROM account_credit_types WHERE code = 'PAYMENT'
-"""
-
-
 def intake_references(*, client_id: int, patron_id: int, library_id: str | None,
                       register_id: int | None, debit_type: str,
                       payment_type: str) -> IntakeReferences:
-    """The facts behind every rule of an intake, read in one statement (see ``rules``)."""
-    params = {"patron": patron_id, "client": client_id, "library": library_id,
-              "register": register_id, "debit_type": debit_type, "payment_type": payment_type}
-    with connection.cursor() as cursor:
-        cursor.execute(REFERENCES_SQL, params)
-        rows = defaultdict(list)
-        for kind, *columns in cursor.fetchall():
-            rows[kind].append(columns)
+    """The facts behind every rule of an intake, read in one statement (``sql.REFERENCES``;
+    see ``rules``)."""
+    rows = defaultdict(list)
+    for kind, *columns in sql.reference_rows(
+            client_id=client_id, patron_id=patron_id, library_id=library_id,
+            register_id=register_id, debit_type=debit_type, payment_type=payment_type):
+        rows[kind].append(columns)
     return _references(rows)
 
 
@@ -153,25 +112,17 @@ def _preferences(stored: dict[str, str | None]) -> IntakePreferences:
 
 
 # --- kohapay's intake records ------------------------------------------------------------------
-# Each branch is a lookup on one of the two unique indexes, so the plan never depends on the
-# optimizer merging them; a NULL parameter matches nothing. Fixed SQL: see ``_lookup_sql``.
-@cache
-def _lookup_sql() -> str:
-    columns = ", ".join(field.column for field in Intake._meta.concrete_fields)
-    table = Intake._meta.db_table
-    return (f"SELECT {columns} FROM {table} WHERE client_id = %s AND idempotency_key = %s"
-            f" UNION ALL SELECT {columns} FROM {table} WHERE client_id = %s AND external_id = %s")
-
-
 def intakes_by_key_or_external_id(client: ApiClient, key: str | None,
                                   external_id: str | None) -> list[Intake]:
     """The client's intakes with this idempotency key or this external id (at most one each:
-    unique indexes), in one query; none asked when neither is given."""
-    if key is None and external_id is None:
+    unique indexes), in one query; none asked when neither is given. A ``UNION ALL`` of one
+    look-up per unique index, so the plan never depends on the optimizer merging them."""
+    lookups = [Intake.objects.filter(client=client, **{field: value})
+               for field, value in (("idempotency_key", key), ("external_id", external_id))
+               if value is not None]
+    if not lookups:
         return []
-    with connection.cursor() as cursor:  # not ``.raw()``: its set-up cost more than the query
-        cursor.execute(_lookup_sql(), [client.pk, key, client.pk, external_id])
-        return [stored_row(Intake, row) for row in cursor.fetchall()]
+    return list(lookups[0].union(*lookups[1:], all=True))
 
 
 def client_intake(client: ApiClient, *, patron_id: int, payment_id: int) -> Intake | None:

@@ -1,34 +1,32 @@
 """The atomic intake: the ONLY code that writes a payment into Koha's tables.
 
 ``record_payment`` checks the request (``rules``), then writes, in one durable transaction, exactly
-what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6) plus kohapay's own Intake record:
+what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6; the rows come from
+``koha.recipes.charge_and_pay``) plus kohapay's own Intake record:
 
     _lock_patron → [_allocate_credit_number] → _create_lines → _create_offsets → _settle
     → _record_statistics → [_log_fines] → _check_invariants → _record_intake
 
-Each step is one SQL statement, so an intake is at most 9 statements inside the transaction.
-The statements never change shape, so they are written once as plain SQL (``intake_reads``,
-``intake_writes``) instead of being compiled by the ORM on every intake.
+Each step is one statement through the ORM, so an intake is at most 9 statements inside the
+transaction.
 Any exception — a rule, a database error, a failed invariant — escapes the ``atomic`` block and
 rolls everything back: no row is ever left half-written.
 """
 import logging
 from datetime import datetime
-from datetime import timezone as dt_timezone
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from koha import recipes
 from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
 from payments import exceptions as err
 from payments.models import ApiClient, Intake
 from payments.responses import intake_response_body
-from payments.services import intake_reads, intake_writes
 from payments.services.credit_numbers import allocate_credit_number
 from payments.services.idempotency import previous_intake
-from payments.services.koha_format import credit_log_info, debit_log_info
-from payments.services.ledger import ZERO, ledger_problems
+from payments.services.ledger import ZERO, ledger_problems, locked_balance, written_lines
 from payments.services.results import IntakeResult
 from payments.services.rules import IntakePlan, plan_intake
 
@@ -75,11 +73,12 @@ def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
         # After the lock, which may have waited: the time the rows are really written.
         now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
         credit_number = _allocate_credit_number(plan, now)
-        debit, credit = _create_lines(plan, now, credit_number)
-        offsets = _create_offsets(plan, debit, credit)
+        rows = recipes.charge_and_pay(_charge_and_pay(plan, credit_number), at=now)
+        debit, credit = _create_lines(rows)
+        offsets = _create_offsets(rows)
         _settle(debit, credit)
-        _record_statistics(plan, now)
-        _log_fines(plan)
+        _record_statistics(rows)
+        _log_fines(rows)
         debit, credit, balance = _check_invariants(plan, debit, credit, offsets,
                                                    balance_before)
         body = intake_response_body(
@@ -103,7 +102,7 @@ def _lock_patron(patron_id: int) -> Decimal:
     not take this lock: a desk write for the same patron committing in the few milliseconds of an
     intake makes ``_check_invariants`` refuse it — rolled back, logged, safe to retry.
     """
-    balance = intake_reads.lock_patron(patron_id)
+    balance = locked_balance(patron_id)
     if balance is None:  # deleted since the rules were checked
         raise err.PatronNotFound()
     return balance
@@ -117,87 +116,54 @@ def _allocate_credit_number(plan: IntakePlan, now: datetime) -> str | None:
     )
 
 
-def _create_lines(plan: IntakePlan, now: datetime,
-                  credit_number: str | None) -> tuple[AccountLine, AccountLine]:
-    """The debit and the PAYMENT credit, in one INSERT. Born outstanding (A and −A) as Koha
-    inserts them; ``_settle`` then brings both to 0, so MariaDB stamps ``timestamp`` as in Koha.
-    Only the credit carries the register: it is the money that went into the till (spec §8.2)."""
-    common = {"patron_id": plan.patron_id, "date": now, "note": plan.note,
-              "manager_id": plan.staff_patron_id, "interface": INTERFACE,
-              "library_id": plan.library_id}
-    debit = AccountLine(
-        **common, amount=plan.amount, amountoutstanding=plan.amount,
-        description=plan.description, debit_type_id=plan.debit_type,
+def _charge_and_pay(plan: IntakePlan, credit_number: str | None) -> recipes.ChargeAndPay:
+    return recipes.ChargeAndPay(
+        patron_id=plan.patron_id, manager_id=plan.staff_patron_id, library_id=plan.library_id,
+        interface=INTERFACE, debit_type=plan.debit_type, amount=plan.amount,
+        payment_type=plan.payment_type, register_id=plan.register_id,
+        description=plan.description, note=plan.note, credit_number=credit_number,
+        fines_log=plan.fines_log,
     )
-    credit = AccountLine(
-        **common, amount=-plan.amount, amountoutstanding=-plan.amount, description="",
-        credit_type_id="PAYMENT", payment_type=plan.payment_type,
-        register_id=plan.register_id, credit_number=credit_number,
-    )
-    intake_writes.insert([debit, credit], return_ids=True)  # ids come back via RETURNING
-    return debit, credit
 
 
-def _create_offsets(plan: IntakePlan, debit: AccountLine,
-                    credit: AccountLine) -> list[AccountOffset]:
-    """CREATE (debit, +A), CREATE (credit, +A — add_credit's sign), APPLY (credit→debit, −A).
-    Returns them as stored, straight from ``RETURNING`` (no lines but ours can have offsets
-    yet: they are uncommitted), else read back."""
-    amount = plan.amount
-    offsets = [
-        AccountOffset(debit_id=debit.pk, type=AccountOffset.Type.CREATE, amount=amount),
-        AccountOffset(credit_id=credit.pk, type=AccountOffset.Type.CREATE, amount=amount),
-        AccountOffset(credit_id=credit.pk, debit_id=debit.pk, type=AccountOffset.Type.APPLY,
-                      amount=-amount),
-    ]
-    if not connection.features.can_return_rows_from_bulk_insert:  # an old SQLite
-        intake_writes.insert(offsets)
-        return intake_reads.offsets_of(debit.pk, credit.pk)
-    intake_writes.insert(offsets, return_rows=True)
+def _create_lines(rows: recipes.ChargeAndPayRows) -> tuple[AccountLine, AccountLine]:
+    """The debit and the PAYMENT credit, in one INSERT; their ids come back by ``RETURNING``.
+    Born outstanding (A and −A) as Koha inserts them; ``_settle`` then brings both to 0, so
+    MariaDB stamps ``timestamp`` as in Koha."""
+    AccountLine.objects.bulk_create([rows.debit, rows.credit])
+    return rows.debit, rows.credit
+
+
+def _create_offsets(rows: recipes.ChargeAndPayRows) -> list[AccountOffset]:
+    """CREATE, CREATE, APPLY in one INSERT; ids and ``created_on`` come back by ``RETURNING``
+    (the response lists them). No other writer can have offsets on our lines yet: they are
+    uncommitted."""
+    offsets = rows.offsets()
+    AccountOffset.objects.bulk_create(offsets)
     return offsets
 
 
 def _settle(debit: AccountLine, credit: AccountLine) -> None:
     """What ``apply`` leaves: both lines fully outstanding-free."""
-    intake_writes.update_column(AccountLine, [debit.pk, credit.pk], "amountoutstanding", ZERO)
+    AccountLine.objects.filter(pk__in=[debit.pk, credit.pk]).update(amountoutstanding=ZERO)
 
 
-def _record_statistics(plan: IntakePlan, now: datetime) -> None:
-    """The ``payment`` row ``add_credit`` writes via Koha::Statistic.
-
-    ``statistics.datetime`` is a DATETIME (no zone): Koha writes its local wall-clock time.
-    Django would convert an aware value to UTC, so it is handed Koha's local wall-clock time
-    labelled UTC, which it writes digit for digit."""
-    wall_clock = timezone.localtime(now).replace(tzinfo=dt_timezone.utc)
-    intake_writes.insert([Statistic(
-        datetime=wall_clock, branch=plan.library_id, type="payment", value=-plan.amount,
-        other="", itemtype="", ccode="", borrowernumber=plan.patron_id,
-    )])
+def _record_statistics(rows: recipes.ChargeAndPayRows) -> None:
+    Statistic.objects.bulk_create([rows.statistic])
 
 
-def _log_fines(plan: IntakePlan) -> None:
-    """With FinesLog on, the two FINES/CREATE rows of add_debit and add_credit (spec §4.4)."""
-    if not plan.fines_log:
-        return
-    common = {"user": plan.staff_patron_id, "module": "FINES", "action": "CREATE",
-              "object": plan.patron_id, "interface": INTERFACE}
-    who = {"patron_id": plan.patron_id, "amount": plan.amount, "note": plan.note,
-           "manager_id": plan.staff_patron_id}
-    intake_writes.insert([
-        ActionLog(**common, info=debit_log_info(
-            debit_type=plan.debit_type, description=plan.description, **who)),
-        ActionLog(**common, info=credit_log_info(
-            credit_type="PAYMENT", description="", library_id=plan.library_id, **who)),
-    ])
+def _log_fines(rows: recipes.ChargeAndPayRows) -> None:
+    if rows.logs:
+        ActionLog.objects.bulk_create(rows.logs)
 
 
 def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
                       offsets: list[AccountOffset], balance_before: Decimal):
     """Re-read the lines and prove the ledger is whole before committing: the APPLY offsets
-    (as stored) link the credit to the debit and sum to −A, both lines are outstanding 0 (else
-    a bug: 500), and the patron's balance is what it was (else a concurrent writer: 409).
+    link the credit to the debit and sum to −A, both lines are outstanding 0 (else a bug: 500),
+    and the patron's balance is what it was (else a concurrent writer: 409).
     Returns the lines as stored and the balance."""
-    lines, balance = intake_reads.written_lines(plan.patron_id, debit.pk, credit.pk)
+    lines, balance = written_lines(plan.patron_id, debit.pk, credit.pk)
     stored_debit, stored_credit = lines.get(debit.pk), lines.get(credit.pk)
     problems = ledger_problems(plan.amount, stored_debit, stored_credit, offsets)
     if problems:
@@ -219,8 +185,8 @@ def _record_intake(plan: IntakePlan, *, client: ApiClient, idempotency_key: str 
                    credit: AccountLine, body: dict) -> None:
     """kohapay's record, in the same transaction. Its unique indexes are the idempotency guard:
     a concurrent twin blocks here until the first commits, then fails and rolls back."""
-    intake_writes.insert([Intake(
+    Intake.objects.create(
         client=client, idempotency_key=idempotency_key, external_id=external_id,
         request_hash=request_hash, patron_id=plan.patron_id, payment_id=credit.pk,
         debit_id=debit.pk, response_status=201, response_body=body,
-    )])
+    )

@@ -140,7 +140,7 @@ def test_statement_budget_per_intake(kiosk, pay):
     assert [kind(sql) for sql in statements] == [
         "SELECT borrowers",  # _lock_patron: FOR UPDATE, with the balance before
         "INSERT accountlines",  # _create_lines: debit and credit, ids by RETURNING
-        "INSERT account_offsets",  # _create_offsets: CREATE, CREATE, APPLY, rows by RETURNING
+        "INSERT account_offsets",  # _create_offsets: CREATE, CREATE, APPLY; ids, created_on by RETURNING
         "UPDATE accountlines",  # _settle
         "INSERT statistics",  # _record_statistics
         "INSERT action_logs",  # _log_fines: both rows

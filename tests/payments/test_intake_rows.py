@@ -138,8 +138,8 @@ def test_note_goes_to_both_lines_and_no_register_when_not_cash(koha, pay):
                       "payment_type": "SIP01"}]
 
 
-@override_settings(TIME_ZONE="Europe/Paris")
-def test_koha_local_time_in_statistics_and_offsets_in_response(koha, pay):
+@override_settings(TIME_ZONE="Europe/Paris", KOHA_TIME_ZONE="Europe/Paris")  # one zone, as
+def test_koha_local_time_in_statistics_and_offsets_in_response(koha, pay):  # in kohapay.settings
     response = pay()
     assert response.status_code == 201
     line_date = select("SELECT date FROM accountlines LIMIT 1")[0]["date"]  # UTC (session zone)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import simplejson
 
-from payments.services.koha_format import credit_log_info, debit_log_info, dumper
+from koha.dumper import credit_log_info, debit_log_info, dumper
 
 
 def perl_dumper(values: dict) -> str:

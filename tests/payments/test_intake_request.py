@@ -1,7 +1,5 @@
-"""``validated_intake`` checks well-formed bodies without DRF's serializer: it must give exactly
-the serializer's answer for every body — the same validated data when the body is valid, a
-refusal (worded by the serializer itself) when it is not — and must really take the fast path
-for the bodies kiosks send."""
+"""``validated_intake`` gives exactly the serializer's answer for every body — the same validated
+data when the body is valid, a refusal (worded by the serializer itself) when it is not."""
 from decimal import Decimal
 
 import pytest
@@ -9,7 +7,6 @@ import pytest
 from payments import exceptions as err
 from payments.serializers import (
     PaymentIntakeRequestSerializer,
-    _well_formed_intake,
     raise_request_errors,
     validated_intake,
 )
@@ -59,13 +56,10 @@ def serializer_answer(body):
 @pytest.mark.parametrize("body", bodies(), ids=lambda body: repr(body)[:60])
 def test_same_answer_as_the_serializer(body):
     valid, expected = serializer_answer(body)
-    fast = _well_formed_intake(body)
-    if fast is not None:  # accepted without the serializer: it must have accepted too, equally
-        assert valid, f"fast path accepted a body the serializer refuses: {expected}"
-        assert fast == expected and list(fast) == list(expected)
-        assert all(type(fast[k]) is type(expected[k]) for k in fast)
     if valid:
-        assert validated_intake(body) == expected
+        validated = validated_intake(body)
+        assert validated == expected and list(validated) == list(expected)
+        assert all(type(validated[k]) is type(expected[k]) for k in validated)
     else:
         with pytest.raises(err.PaymentError) as refused:
             validated_intake(body)
@@ -76,17 +70,10 @@ def test_same_answer_as_the_serializer(body):
             worded.value.code, worded.value.message, worded.value.errors)
 
 
-@pytest.mark.parametrize("body", [FULL, MINIMAL, {**FULL, "amount": Decimal("12.345")},
-                                  {**FULL, "register_id": None, "external_id": None}],
-                         ids=["full", "minimal", "decimal amount", "nulls"])
-def test_kiosk_bodies_take_the_fast_path(body):
-    assert _well_formed_intake(body) == serializer_answer(body)[1]
-
-
 def test_defaults_and_exact_amount():
-    assert _well_formed_intake(MINIMAL) == {
+    assert validated_intake(MINIMAL) == {
         "debit_type": "PRINT", "amount": Decimal(2), "payment_type": "CASH",
         "register_id": None, "library_id": None, "description": "", "note": "",
         "external_id": None,
     }
-    assert str(_well_formed_intake({**MINIMAL, "amount": "2.500"})["amount"]) == "2.5"
+    assert str(validated_intake({**MINIMAL, "amount": "2.500"})["amount"]) == "2.5"

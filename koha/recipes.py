@@ -1,0 +1,132 @@
+"""Koha's row recipes: the rows Koha's own code writes for one operation, as unsaved model
+instances. The caller writes them — the intake one payment inside its transaction, the demo
+thousands at a time — so a recipe never touches the database.
+
+Charge-and-pay is ``Koha::Account->add_debit`` followed by ``pay`` of that debit (spec §3.6;
+``docs/koha-rows.md`` names Koha's code):
+
+- the debit line (+A) and the PAYMENT credit line (−A), both born outstanding, as Koha inserts
+  them; ``pay``'s ``apply`` then brings both to 0 (``ChargeAndPayRows.settle``). Only the credit
+  carries the register: it is the money that went into the till (spec §8.2);
+- offsets CREATE (debit, +A), CREATE (credit, +A — add_credit's sign, spec §3.1) and APPLY
+  (credit → debit, −A), which need the lines' ids (``ChargeAndPayRows.offsets``);
+- the ``statistics`` row of type ``payment`` (value −A) that add_credit writes;
+- with ``FinesLog``, two FINES/CREATE ``action_logs`` rows, ``info`` in Data::Dumper text.
+
+Columns with a database default (``timestamp``, ``created_on``) are left to the database unless
+``stamped`` says when the rows were written (a history written after the fact).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from koha.dumper import SPEC_ORDER, KeyOrder, credit_log_info, debit_log_info
+from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class ChargeAndPay:
+    """What a caller passes to add_debit and pay. ``library_id`` goes on both lines (NULL when
+    the caller passes none, as Koha's SIP server); ``amount_as_passed`` is how add_debit's
+    caller spelled the amount, which Koha logs as it came (a form's "2.50"; default: ``amount``)."""
+
+    patron_id: int
+    manager_id: int
+    library_id: str | None
+    interface: str
+    debit_type: str
+    amount: Decimal
+    payment_type: str
+    register_id: int | None
+    description: str = ""
+    note: str = ""
+    credit_number: str | None = None
+    fines_log: bool = True
+    amount_as_passed: Decimal | str | None = None
+    log_order: KeyOrder = SPEC_ORDER
+
+
+@dataclass
+class ChargeAndPayRows:
+    debit: AccountLine
+    credit: AccountLine
+    statistic: Statistic
+    logs: list[ActionLog]
+    stamped: datetime | None = None
+
+    def offsets(self) -> list[AccountOffset]:
+        """CREATE, CREATE, APPLY: once the lines have their ids."""
+        amount, debit_id, credit_id = self.debit.amount, self.debit.pk, self.credit.pk
+        stamp = {"created_on": self.stamped} if self.stamped else {}
+        return [
+            AccountOffset(debit_id=debit_id, type=AccountOffset.Type.CREATE, amount=amount,
+                          **stamp),
+            AccountOffset(credit_id=credit_id, type=AccountOffset.Type.CREATE, amount=amount,
+                          **stamp),
+            AccountOffset(credit_id=credit_id, debit_id=debit_id, type=AccountOffset.Type.APPLY,
+                          amount=-amount, **stamp),
+        ]
+
+    def settle(self) -> None:
+        """What ``apply`` leaves, for a writer that inserts the final state at once."""
+        self.debit.amountoutstanding = self.credit.amountoutstanding = ZERO
+
+
+def charge_and_pay(sale: ChargeAndPay, *, at: datetime, stamped: datetime | None = None,
+                   debit_id: int | None = None, credit_id: int | None = None
+                   ) -> ChargeAndPayRows:
+    """The rows of add_debit + pay at ``at`` (aware). Ids may be given by a writer that
+    allocates them itself; otherwise the lines get theirs when they are inserted."""
+    debit, credit = _lines(sale, at, stamped, debit_id, credit_id)
+    return ChargeAndPayRows(debit=debit, credit=credit, statistic=_statistic(sale, at),
+                            logs=_fines_logs(sale, stamped), stamped=stamped)
+
+
+def _lines(sale: ChargeAndPay, at: datetime, stamped: datetime | None, debit_id: int | None,
+           credit_id: int | None) -> tuple[AccountLine, AccountLine]:
+    common = {"patron_id": sale.patron_id, "date": at, "note": sale.note,
+              "manager_id": sale.manager_id, "interface": sale.interface,
+              "library_id": sale.library_id, **({"timestamp": stamped} if stamped else {})}
+    amount = sale.amount
+    debit = AccountLine(
+        **common, accountlines_id=debit_id, amount=amount, amountoutstanding=amount,
+        description=sale.description, debit_type_id=sale.debit_type,
+    )
+    credit = AccountLine(
+        **common, accountlines_id=credit_id, amount=-amount, amountoutstanding=-amount,
+        description="", credit_type_id="PAYMENT", payment_type=sale.payment_type,
+        register_id=sale.register_id, credit_number=sale.credit_number,
+    )
+    return debit, credit
+
+
+def _statistic(sale: ChargeAndPay, at: datetime) -> Statistic:
+    """``statistics.datetime`` is a DATETIME (no zone) that Koha fills with its local wall-clock
+    time: its field (``KohaLocalDateTimeField``) writes the instant in ``KOHA_TIME_ZONE``."""
+    return Statistic(
+        datetime=at, branch=sale.library_id, type="payment", value=-sale.amount,
+        other="", itemtype="", ccode="", borrowernumber=sale.patron_id,
+    )
+
+
+def _fines_logs(sale: ChargeAndPay, stamped: datetime | None) -> list[ActionLog]:
+    """With FinesLog on, the FINES/CREATE rows of add_debit and add_credit (spec §4.4)."""
+    if not sale.fines_log:
+        return []
+    common = {"user": sale.manager_id, "module": "FINES", "action": "CREATE",
+              "object": sale.patron_id, "interface": sale.interface,
+              **({"timestamp": stamped} if stamped else {})}
+    who = {"patron_id": sale.patron_id, "note": sale.note, "manager_id": sale.manager_id,
+           "order": sale.log_order}
+    passed = sale.amount if sale.amount_as_passed is None else sale.amount_as_passed
+    return [
+        ActionLog(**common, info=debit_log_info(
+            debit_type=sale.debit_type, amount=passed, description=sale.description, **who)),
+        ActionLog(**common, info=credit_log_info(
+            credit_type="PAYMENT", amount=sale.amount, description="",
+            library_id=sale.library_id, **who)),
+    ]
