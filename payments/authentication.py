@@ -3,7 +3,7 @@
 Tokens are issued by django-oauth-toolkit (``payments.oauth``, ``POST /api/v1/oauth/token``).
 Checking one on every call does not go through the toolkit's oauthlib round trip (it rebuilt an
 oauthlib request from the Django request, then made two queries: ~5 ms, a fifth of an intake).
-Instead one indexed query does what the toolkit's
+Instead one indexed query (``payments.sql.token_row``) does what the toolkit's
 ``validate_bearer_token`` and our client check did, with the same rules:
 
 - the token comes from ``Authorization: Bearer <token>`` only, as Koha's own API reads it (the
@@ -19,13 +19,12 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.utils import timezone
 from oauth2_provider.models import get_access_token_model
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
-from koha.models import Patron
+from payments import sql
 from payments.models import ApiClient
 
 INVALID_TOKEN = "The access token is missing, malformed, expired or revoked."
@@ -96,17 +95,7 @@ def token_check(token: str) -> TokenCheck | None:
     """The presented token's state and its client, in one query; None if no such token.
     ``expires > now`` is the toolkit's ``not is_expired()`` (a NULL expiry is expired)."""
     checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    client = "application__api_client__"
-    row = (
-        get_access_token_model().objects.filter(token_checksum=checksum)
-        .values_list(
-            ExpressionWrapper(Q(expires__gt=timezone.now()), output_field=BooleanField()),
-            "id", "application_id", f"{client}id", f"{client}name", f"{client}active",
-            f"{client}staff_patron_id",
-            Exists(Patron.objects.filter(pk=OuterRef(f"{client}staff_patron_id"))),
-        )
-        .first()
-    )
+    row = sql.token_row(checksum, timezone.now())
     if row is None:
         return None
     unexpired, token_id, application_id, client_id, name, active, staff_id, staff = row

@@ -2,6 +2,16 @@
 where it beats the ORM by more than 20 % on a figure ``make bench`` reports; see
 docs/performance.md, "Issue 13"), plus the one statement the ORM cannot express.
 
+The intake transaction's statements (``insert``, ``update_column``, ``lock_patron``,
+``written_lines``): the rows ``koha.recipes`` builds, written and read back as fixed SQL. Measured
+on the in-process figure ``make bench`` reports ("ms per intake", alternating runs, medians,
+2026-12-06): the transaction's eight statements through the ORM (``bulk_create``, ``update``, a
+locking queryset with a correlated ``Subquery``, an annotated re-read) made an intake 25 % slower
+than these (docs/performance.md, "Issue 13"): the ORM compiles each statement on every intake
+although none ever changes shape, ~0.2 ms of CPU apiece, more than MariaDB takes to run it.
+Every value still goes through the model fields' own methods (``pre_save``,
+``get_db_prep_save``; the converters on the way back), so the rows are the ORM's, byte for byte.
+
 ``REFERENCES``: the facts behind every rule of an intake (``selectors.intake_references``) as one
 ``UNION ALL`` of twelve small indexed SELECTs. Measured on the in-process figure ``make bench``
 reports ("ms per intake"; 9 alternating runs of 300 intakes, medians, 2026-12-06): the same
@@ -13,7 +23,15 @@ never mixes collations; kohapay's scope tables are joined to Koha's rows as the 
 many-to-many reads do (a deleted library, register or type is out of scope). Plain SQL that
 MariaDB and the SQLite demo both run.
 """
-from django.db import connection
+from decimal import Context, Decimal
+from functools import cache
+
+from django.db import connection, models
+from django.db.models.expressions import DatabaseDefault
+from oauth2_provider.models import get_access_token_model
+
+from koha.models import AccountLine, Patron
+from payments.models import ApiClient
 
 REFERENCES = """
 SELECT 'patron', NULL, NULL, borrowernumber, NULL, NULL
@@ -64,3 +82,219 @@ def read_only_snapshot() -> None:
     only per connection, and READ ONLY not at all)."""
     with connection.cursor() as cursor:
         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+
+
+def token_row(checksum: str, now) -> tuple | None:
+    """The presented token (by its checksum) and its client, in one indexed query: (unexpired,
+    token id, application id, client id, name, active, staff patron id, staff patron exists), or
+    None. ``expires > now`` is the toolkit's ``not is_expired()`` (a NULL expiry is expired).
+
+    Why SQL: every API request runs it. The same query as a ``values_list`` with the client joined
+    and an ``Exists`` cost the intake 23 % more CPU in-process (2.72 → 3.55 ms Python CPU per
+    intake, the figure behind ``make bench``'s server CPU per payment; 4 alternating runs of 200
+    intakes, medians, 2026-12-06; docs/performance.md, "Issue 13"): the ORM compiled it on every
+    request, ten times what MariaDB takes to run it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_token_sql(), [connection.ops.adapt_datetimefield_value(now), checksum])
+        return cursor.fetchone()
+
+
+@cache
+def _token_sql() -> str:
+    # Table names from the models: the toolkit's token model is swappable.
+    token = get_access_token_model()._meta.db_table
+    client, patron = ApiClient._meta.db_table, Patron._meta.db_table
+    return (
+        f"SELECT CASE WHEN t.expires > %s THEN 1 ELSE 0 END, t.id, t.application_id,"
+        f" c.id, c.name, c.active, c.staff_patron_id,"
+        f" EXISTS(SELECT 1 FROM {patron} p WHERE p.borrowernumber = c.staff_patron_id)"
+        f" FROM {token} t LEFT JOIN {client} c ON c.application_id = t.application_id"
+        f" WHERE t.token_checksum = %s"
+    )
+
+
+# --- the intake transaction ---------------------------------------------------------------------
+
+
+def insert(objs: list, *, return_ids: bool = False, return_rows: bool = False) -> None:
+    """INSERT ``objs`` (new instances of one model) in one statement. With ``return_ids`` their
+    primary keys are set from ``RETURNING``, as ``bulk_create`` does; with ``return_rows`` every
+    column is, as stored (ids, database defaults, values as the column keeps them) — the row
+    without reading it again. ``return_rows`` needs ``can_return_rows_from_bulk_insert``."""
+    model = type(objs[0])
+    if return_ids and not connection.features.can_return_rows_from_bulk_insert:
+        model.objects.bulk_create(objs)  # a database without RETURNING (an old SQLite)
+        return
+    _check_defaults(model, objs)
+    params = [_value(field, plain, obj)
+              for obj in objs for field, plain in _write_columns(model)]
+    returning = "rows" if return_rows else "ids" if return_ids else None
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(model, len(objs), returning), params)
+        if returning:
+            for obj, row in zip(objs, cursor.fetchall(), strict=True):
+                if return_rows:
+                    stored_row(model, row, into=obj)
+                else:
+                    obj.pk = row[0]
+    for obj in objs:
+        obj._state.adding, obj._state.db = False, connection.alias
+
+
+def stored_row(model, row, into=None):
+    """A row of every concrete column of ``model`` (in field order) as an instance, each value
+    through the converters the ORM applies when it reads (aware datetimes, exact Decimals on
+    the SQLite demo); ``into`` an existing instance instead of a new one."""
+    readers = _readers(model, connection.vendor)
+    values = []
+    for value, (_, column, converters) in zip(row, readers, strict=True):
+        for converter in converters:
+            value = converter(value, column, connection)
+        values.append(value)
+    if into is None:
+        return model.from_db(connection.alias, None, values)
+    for (field, _, _), value in zip(readers, values):
+        setattr(into, field.attname, value)
+    return into
+
+
+@cache
+def _readers(model, vendor: str) -> tuple:
+    """(field, column expression, converters) per concrete field: what the SQL compiler applies
+    to a value it reads (``vendor``: the converters depend on the database)."""
+    table = model._meta.db_table
+    return tuple(
+        (field, field.get_col(table),
+         connection.ops.get_db_converters(field.get_col(table))
+         + field.get_db_converters(connection))
+        for field in model._meta.concrete_fields
+    )
+
+
+def update_column(model, pks: list[int], field_name: str, value) -> None:
+    """UPDATE one column of the rows with these primary keys (what ``QuerySet.update`` wrote)."""
+    field = model._meta.get_field(field_name)
+    with connection.cursor() as cursor:
+        cursor.execute(_update_sql(model, field.column, len(pks)),
+                       [field.get_db_prep_save(value, connection), *pks])
+
+
+@cache
+def _insert_fields(model) -> tuple:
+    """The columns written: all but an auto primary key and ``db_default`` columns."""
+    return tuple(f for f in model._meta.concrete_fields
+                 if not (f.primary_key and f.get_internal_type().endswith("AutoField"))
+                 and not f.has_db_default())
+
+
+# Columns whose ``pre_save`` is a plain attribute read and whose ``get_db_prep_save`` gives back
+# a value of their own type unchanged: text columns a str, integer columns (and foreign keys to
+# them) a non-zero int, and both None. Skipping the two calls for those values saves ~0.3 ms of
+# CPU per intake (84 values); any other value — a Decimal, a datetime, JSON, a bool, 0, an int
+# for a text column — still goes through the field.
+TEXT_FIELDS = (models.CharField, models.TextField)
+INTEGER_FIELDS = (models.IntegerField, models.BigIntegerField, models.PositiveIntegerField,
+                  models.PositiveSmallIntegerField, models.AutoField, models.BigAutoField)
+
+
+@cache
+def _write_columns(model) -> tuple:
+    """(field, the type its values may have to skip the field's methods, or None), per
+    inserted column in ``_insert_fields`` order."""
+    return tuple((field, _plain(field)) for field in _insert_fields(model))
+
+
+def _plain(field) -> type | None:
+    column = field.target_field if isinstance(field, models.ForeignKey) else field
+    if type(column) in TEXT_FIELDS:
+        return str
+    if type(column) in INTEGER_FIELDS and not (column is field and field.primary_key):
+        return int
+    return None
+
+
+def _value(field, plain: type | None, obj):
+    if plain is not None:
+        value = getattr(obj, field.attname)
+        if value is None or (type(value) is plain and (plain is str or value != 0)):
+            return value
+    return field.get_db_prep_save(field.pre_save(obj, add=True), connection)
+
+
+def _check_defaults(model, objs) -> None:
+    """A value set on a ``db_default`` column would be silently dropped: refuse it."""
+    for field in model._meta.concrete_fields:
+        if field.has_db_default() and any(
+                not isinstance(getattr(obj, field.attname), DatabaseDefault) for obj in objs):
+            raise ValueError(f"{field} is written by the database; do not set it")
+
+
+@cache
+def _insert_sql(model, rows: int, returning: str | None) -> str:
+    columns = ", ".join(f"`{field.column}`" for field in _insert_fields(model))
+    row = "(" + ", ".join(["%s"] * len(_insert_fields(model))) + ")"
+    table = model._meta.db_table
+    returned = {"ids": [model._meta.pk], "rows": model._meta.concrete_fields, None: []}[returning]
+    back = (" RETURNING " + ", ".join(f"`{table}`.`{f.column}`" for f in returned)
+            if returned else "")
+    return f"INSERT INTO `{table}` ({columns}) VALUES {', '.join([row] * rows)}{back}"
+
+
+@cache
+def _update_sql(model, column: str, rows: int) -> str:
+    table, pk = model._meta.db_table, model._meta.pk.column
+    keys = ", ".join(["%s"] * rows)
+    return f"UPDATE `{table}` SET `{column}` = %s WHERE `{table}`.`{pk}` IN ({keys})"
+
+
+SIX_PLACES = Decimal("0.000001")  # accountlines money is decimal(28,6)
+# Correlated on purpose: evaluated for the locked row, i.e. after the lock is granted, so it sees
+# what a concurrent intake for the same patron committed while we waited (READ COMMITTED).
+LOCK_SQL = (
+    "SELECT COALESCE((SELECT SUM(`a`.`amountoutstanding`) FROM `accountlines` `a`"
+    " WHERE `a`.`borrowernumber` = `borrowers`.`borrowernumber`), 0)"
+    " FROM `borrowers` WHERE `borrowers`.`borrowernumber` = %s"
+)
+
+
+def lock_patron(patron_id: int) -> Decimal | None:
+    """Lock the patron's ``borrowers`` row (FOR UPDATE) and return Koha's balance
+    (SUM of ``amountoutstanding``, 0 without lines); None if there is no such patron."""
+    sql = LOCK_SQL + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [patron_id])
+        row = cursor.fetchone()
+    return None if row is None else money(row[0])
+
+
+def written_lines(patron_id: int, debit_id: int, credit_id: int
+                  ) -> tuple[dict[int, AccountLine], Decimal | None]:
+    """The two lines as stored (by id) and the patron's balance now (None without them)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lines_sql(), [patron_id, debit_id, credit_id])
+        rows = cursor.fetchall()
+    lines = {line.pk: line for line in (stored_row(AccountLine, row[:-1]) for row in rows)}
+    return lines, money(rows[0][-1]) if rows else None
+
+
+def money(value) -> Decimal:
+    """A SUM of a money column read with plain SQL, as the ORM would give it: MariaDB's driver
+    returns Decimal; the SQLite demo keeps decimal(28,6) as REAL, which Django's SQLite backend
+    reads back to 15 significant digits, 6 places — done the same way here."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return Context(prec=15).create_decimal_from_float(float(value)).quantize(SIX_PLACES)
+
+
+def _columns(model) -> str:
+    table = model._meta.db_table
+    return ", ".join(f"`{table}`.`{field.column}`" for field in model._meta.concrete_fields)
+
+
+@cache
+def _lines_sql() -> str:
+    return (
+        f"SELECT {_columns(AccountLine)}, COALESCE((SELECT SUM(`a`.`amountoutstanding`)"
+        " FROM `accountlines` `a` WHERE `a`.`borrowernumber` = %s), 0) AS `patron_balance`"
+        " FROM `accountlines` WHERE `accountlines`.`accountlines_id` IN (%s, %s)"
+    )

@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 from registers.access import can_view_dashboard
 from registers.formatting import plain_amount
 from registers.forms import REGISTER_DEFAULT_DAYS
-from registers.pages import register_days
 from registers.lookups import payment_type_label
+from registers.pages import register_days
 from registers.selectors import MAX_DAYS, koha_zone, requested_days
 
 REALM = 'Basic realm="kohapay dashboard"'

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
 from django.db import DatabaseError, transaction
 from django.db.models import DateTimeField, F, IntegerField, Q, Value
 from django.db.models.functions import Now
