@@ -104,10 +104,9 @@ WSGI_APPLICATION = "kohapay.wsgi.application"
 ASGI_APPLICATION = "kohapay.asgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
-# Django's ModelBackend, reading a user's permissions and groups in one statement (every dashboard
-# page needs both). Changing this list logs out every session once: Django ties a session to the
-# backend path that logged it in.
-AUTHENTICATION_BACKENDS = ["core.auth_backends.ModelBackend"]
+# Django's own ModelBackend. Changing this list logs out every session once: Django ties a session
+# to the backend path that logged it in (issue 13 moved from kohapay's copy of it back to Django's).
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_REDIRECT_URL = "registers:overview"
 LOGOUT_REDIRECT_URL = "login"
 

@@ -98,18 +98,20 @@ def create(using: str = "default") -> list[str]:
 
 
 def live_columns(using: str, table: str) -> dict[str, Column]:
+    """The table's columns as the database describes them (Django's introspection: MariaDB's
+    ``information_schema``, SQLite's ``PRAGMA table_info``)."""
     connection = connections[using]
     with connection.cursor() as cursor:
-        if connection.vendor == "mysql":
-            cursor.execute(
-                "SELECT column_name, data_type, character_maximum_length, numeric_precision,"
-                " numeric_scale FROM information_schema.columns"
-                " WHERE table_schema = DATABASE() AND table_name = %s",
-                [table],
-            )
-            return {row[0]: Column(row[0], row[1].lower(), *row[2:]) for row in cursor.fetchall()}
-        cursor.execute(f'PRAGMA table_info("{table}")')
-        return {row[1]: _sqlite_column(row[1], row[2]) for row in cursor.fetchall()}
+        described = connection.introspection.get_table_description(cursor, table)
+    if connection.vendor == "mysql":
+        return {c.name: Column(c.name, c.data_type.lower(), _char_length(c), c.precision, c.scale)
+                for c in described}
+    return {c.name: _sqlite_column(c.name, c.type_code) for c in described}
+
+
+def _char_length(column) -> int | None:
+    """MariaDB's ``character_maximum_length``: only text columns have one."""
+    return column.internal_size if column.data_type.lower() in {"varchar", "char"} else None
 
 
 def _sqlite_column(name: str, declared: str) -> Column:

@@ -65,7 +65,7 @@ def finance_session() -> str:
     user.groups.add(ensure_groups()["Finance staff"])
     session = SessionStore()
     session.update({SESSION_KEY: str(user.pk), HASH_SESSION_KEY: user.get_session_auth_hash(),
-                    BACKEND_SESSION_KEY: "core.auth_backends.ModelBackend"})
+                    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend"})
     session.create()
     return session.session_key
 
