@@ -3,8 +3,11 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from rest_framework import serializers
 
-DECIMAL_PLACES = 6  # accountlines.amount is decimal(28,6)
+from koha.fields import MONEY
+
+DECIMAL_PLACES = MONEY["decimal_places"]  # accountlines.amount is decimal(28,6)
 # A decimal string as a person writes it: digits, optionally a point and more digits.
 # No sign, exponent, spaces, thousands separators or decimal comma ("2,50" is refused).
 DECIMAL_STRING = re.compile(r"[0-9]+(\.[0-9]+)?")
@@ -47,3 +50,15 @@ def exact(amount: Decimal | int) -> Decimal:
     except InvalidOperation:  # pragma: no cover - only for values the column cannot hold
         raise ValueError(f"{amount!r} is not a decimal amount") from None
     return Decimal(format(normal, "f")) + 0
+
+
+class AmountField(serializers.DecimalField):
+    """An amount in an API answer: an exact JSON number (never a float, never a string), in its
+    shortest form (2.5, 10000). ``max_digits`` is a money column's unless a total needs more."""
+
+    def __init__(self, *, max_digits: int = MONEY["max_digits"], **kwargs):
+        super().__init__(max_digits=max_digits, decimal_places=DECIMAL_PLACES,
+                         coerce_to_string=False, **kwargs)
+
+    def to_representation(self, value):
+        return exact(value)

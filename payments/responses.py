@@ -8,20 +8,10 @@ and what the intake stores for replays.
 from django.utils import timezone
 from rest_framework import serializers
 
-from core.money import exact
+from core.money import AmountField, exact
 
 
 # --- response ----------------------------------------------------------------------------------
-class KohaAmountField(serializers.DecimalField):
-    """A money column as an exact JSON number in its shortest form (2.5, 10000)."""
-
-    def __init__(self, **kwargs):
-        super().__init__(max_digits=28, decimal_places=6, coerce_to_string=False, **kwargs)
-
-    def to_representation(self, value):
-        return exact(value)
-
-
 class KohaDateTimeField(serializers.DateTimeField):
     """ISO 8601 with the offset of Koha's time zone (``+00:00``, never ``Z``), as Koha prints."""
 
@@ -33,8 +23,8 @@ class KohaDebitSerializer(serializers.Serializer):
     """Koha's ``debit`` definition, property for property."""
 
     account_line_id = serializers.IntegerField(source="accountlines_id")
-    amount = KohaAmountField()
-    amount_outstanding = KohaAmountField(source="amountoutstanding")
+    amount = AmountField()
+    amount_outstanding = AmountField(source="amountoutstanding")
     cash_register_id = serializers.IntegerField(source="register_id", allow_null=True)
     checkout_id = serializers.IntegerField(source="issue_id", allow_null=True)
     date = KohaDateTimeField()
@@ -55,8 +45,8 @@ class KohaCreditSerializer(serializers.Serializer):
     """Koha's ``credit`` definition, property for property (amounts negative, as Koha)."""
 
     account_line_id = serializers.IntegerField(source="accountlines_id")
-    amount = KohaAmountField()
-    amount_outstanding = KohaAmountField(source="amountoutstanding")
+    amount = AmountField()
+    amount_outstanding = AmountField(source="amountoutstanding")
     cash_register_id = serializers.IntegerField(source="register_id", allow_null=True)
     credit_number = serializers.CharField(allow_null=True)
     date = KohaDateTimeField()
@@ -79,7 +69,7 @@ class AccountOffsetResultSerializer(serializers.Serializer):
     type = serializers.CharField()
     credit_id = serializers.IntegerField(allow_null=True)
     debit_id = serializers.IntegerField(allow_null=True)
-    amount = KohaAmountField()
+    amount = AmountField()
 
 
 class PaymentIntakeResultSerializer(serializers.Serializer):
@@ -88,7 +78,7 @@ class PaymentIntakeResultSerializer(serializers.Serializer):
     payment_id = serializers.IntegerField(help_text="The PAYMENT credit's account_line_id.")
     patron_id = serializers.IntegerField()
     external_id = serializers.CharField(allow_null=True)
-    balance = KohaAmountField(help_text="The patron's balance after the intake, as Koha computes "
+    balance = AmountField(help_text="The patron's balance after the intake, as Koha computes "
                                         "it (positive: the patron owes).")
     debit = KohaDebitSerializer()
     credit = KohaCreditSerializer()

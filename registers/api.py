@@ -13,6 +13,8 @@ from rest_framework.authentication import BasicAuthentication, SessionAuthentica
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.money import AmountField
+from koha.fields import MONEY
 from registers.access import can_view_dashboard
 from registers.formatting import plain_amount
 from registers.forms import REGISTER_DEFAULT_DAYS
@@ -81,11 +83,12 @@ def _rename_from(fields: dict) -> dict:
 # --- OpenAPI shapes (module level, uniquely named: drf-spectacular names components by class) --
 
 
-class MoneyField(serializers.DecimalField):
-    """An exact amount as a JSON number, with at least two decimals (2.50, never 2.4999)."""
+class MoneyField(AmountField):
+    """A total as an exact JSON number with at least two decimals (2.50, never 2.4999): sums of
+    money columns, so two more digits than one column holds."""
 
     def __init__(self, **kwargs):
-        super().__init__(max_digits=30, decimal_places=6, coerce_to_string=False, **kwargs)
+        super().__init__(max_digits=MONEY["max_digits"] + 2, **kwargs)
 
     def to_representation(self, value):
         return plain_amount(value)
