@@ -249,7 +249,7 @@ LOGGING = {
         "kohapay.intake": {"level": "INFO"},
         # At DEBUG the toolkit logs a *wrong* client secret (a typo of the real one, or an old
         # one) and raw Basic credentials, and oauthlib every token it issues: never below INFO,
-        # whatever KOHAPAY_LOG_LEVEL says (tests/hardening/test_operability.py).
+        # whatever KOHAPAY_LOG_LEVEL says (tests/core/test_operability.py).
         "oauth2_provider": {"level": "INFO"},
         "oauthlib": {"level": "INFO"},
     },

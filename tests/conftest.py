@@ -1,4 +1,7 @@
-"""Test bed: real MariaDB, with the Koha tables created from the project's own schema."""
+"""Test bed: real MariaDB, with the Koha tables created from the project's own schema; the
+fixtures every test package shares (the §10 world, a kiosk with a token, dashboard users).
+Helpers that are not fixtures are in ``tests/helpers.py``."""
+import time
 from types import SimpleNamespace
 
 import MySQLdb
@@ -7,8 +10,9 @@ from django.conf import settings
 from django.db import connection
 
 from koha import schema as kohaschema
-from koha.schema.reference_data import install_reference_data
-from tests.factories import CashRegisterFactory, DebitTypeFactory, LibraryFactory, PatronFactory
+from payments.services.clients import create_api_client
+from tests.factories import build_koha_world
+from tests.helpers import bearer_client, get_token, payments_url
 
 
 def pytest_sessionstart(session):
@@ -59,16 +63,88 @@ def koha(db):
     return build_koha_world()
 
 
-def build_koha_world():
-    install_reference_data({"UseCashRegisters": "1"})
-    cpl = LibraryFactory(branchcode="CPL", branchname="Centerville")
-    mpl = LibraryFactory(branchcode="MPL", branchname="Midway")
-    staff = PatronFactory(borrowernumber=51, library=cpl, cardnumber="STAFF51", userid="kiosk")
-    patron = PatronFactory(borrowernumber=42, library=cpl, cardnumber="23529000042")
-    printing = DebitTypeFactory(code="PRINT", description="Printing")
-    register = CashRegisterFactory(id=1, name="Front desk", library=cpl, branch_default=True)
-    other_register = CashRegisterFactory(name="Midway desk", library=mpl)
-    return SimpleNamespace(
-        cpl=cpl, mpl=mpl, staff=staff, patron=patron, printing=printing, register=register,
-        other_register=other_register,
-    )
+# --- the payment API: a kiosk of the §10 world with a live token -------------------------------
+
+
+@pytest.fixture
+def kiosk(koha):
+    """API client "Kiosk CPL" acting as staff patron 51 at CPL, with a live token."""
+    credentials = create_api_client(name="Kiosk CPL", staff_patron_id=51, library_ids=["CPL"])
+    token = get_token(credentials)
+    return SimpleNamespace(credentials=credentials, client=credentials.client, token=token,
+                           api=bearer_client(token))
+
+
+@pytest.fixture
+def pay(kiosk):
+    """POST an intake for patron 42 (or ``patron_id``) as the kiosk; returns the response."""
+
+    def post(body: dict | None = None, *, patron_id=42, key=None, api=None, **overrides):
+        payload = {"debit_type": "PRINT", "amount": "2.50", "payment_type": "CASH",
+                   "register_id": 1} if body is None else body
+        payload = {**payload, **overrides}
+        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+        return (api or kiosk.api).post(payments_url(patron_id), payload, format="json", **headers)
+
+    return post
+
+
+@pytest.fixture
+def one_minute_window():
+    """Start the test early in a minute: the rate limits count in fixed, clock-aligned windows,
+    and a test that expects its n+1-th request to be refused must not straddle two of them."""
+    left = 60 - time.time() % 60
+    if left < 15:
+        time.sleep(left + 0.05)
+
+
+# --- the dashboard's users --------------------------------------------------------------------
+
+
+@pytest.fixture
+def new_york(settings):
+    """A zone with daylight saving: the dashboard's days are New York days."""
+    settings.KOHA_TIME_ZONE = "America/New_York"
+    return settings
+
+
+@pytest.fixture
+def make_user(db):
+    """A dashboard user: ``group`` is "Finance staff", "Auditors" or None; ``libraries`` a list of
+    branchcodes for a library restriction (None: unrestricted)."""
+    from django.contrib.auth.models import User
+
+    from registers.access import ensure_groups
+    from registers.models import LibraryRestriction
+
+    def make(username, group=None, libraries=None, password="pw-for-tests-only"):
+        user = User.objects.create_user(username, password=password)
+        if group:
+            user.groups.add(ensure_groups()[group])  # a flush by an earlier test drops them
+        if libraries is not None:
+            LibraryRestriction.objects.create(user=user).libraries.set(libraries)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def auditor(make_user):
+    return make_user("audrey", "Auditors")
+
+
+@pytest.fixture
+def finance(make_user):
+    return make_user("fiona", "Finance staff")
+
+
+@pytest.fixture
+def auditor_client(client, auditor):
+    client.force_login(auditor)
+    return client
+
+
+@pytest.fixture
+def finance_client(client, finance):
+    client.force_login(finance)
+    return client

@@ -1,8 +1,23 @@
-"""factory_boy factories for Koha rows; related rows stay consistent (a register's library exists)."""
+"""factory_boy factories for Koha rows; related rows stay consistent (a register's library exists).
+Then register lines written the way Koha writes them (charge-and-pay, POS sale, payout, cashup)."""
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+
 import factory
 from factory.django import DjangoModelFactory
 
-from koha.models import AuthorisedValue, CashRegister, DebitType, Library, Patron
+from koha.models import (
+    AccountLine,
+    AccountOffset,
+    AuthorisedValue,
+    CashRegister,
+    CashRegisterAction,
+    DebitType,
+    Library,
+    Patron,
+)
+from koha.schema.reference_data import install_reference_data
 
 
 class LibraryFactory(DjangoModelFactory):
@@ -54,3 +69,167 @@ class PaymentTypeFactory(DjangoModelFactory):
     category = "PAYMENT_TYPE"
     authorised_value = factory.Sequence(lambda n: f"PT{n}")
     lib = factory.LazyAttribute(lambda o: o.authorised_value.title())
+
+
+# --- register lines written the way Koha writes them ------------------------------------------
+# Register lines written the way Koha writes them (spec §3.6, §7.2, §4.3, §8).
+# 
+# The charge never carries the register; the payment credit does (money in), and so does a PAYOUT
+# debit (money out). CREATE offsets record each line's birth; APPLY offsets move money from the
+# credit to the debit it pays. ``at`` is an aware datetime: the line's ``date``.
+
+
+class AccountLineFactory(DjangoModelFactory):
+    class Meta:
+        model = AccountLine
+
+    description = ""
+    note = ""
+    interface = "intranet"
+
+
+def _offset(kind, amount, credit=None, debit=None):
+    return AccountOffset.objects.create(type=kind, amount=amount, credit=credit, debit=debit)
+
+
+@dataclass
+class Paid:
+    debit: AccountLine
+    credit: AccountLine
+
+
+def charge_and_pay(*, register, at, amount, patron, manager, debit_type="PRINT",
+                   payment_type="CASH", description="Printing", credit_type="PAYMENT") -> Paid:
+    """add_debit then pay() with ``lines => [debit]`` (spec §10.1–10.2)."""
+    amount = Decimal(amount)
+    library = register.library
+    debit = AccountLineFactory(
+        patron=patron, date=at, amount=amount, amountoutstanding=0, debit_type_id=debit_type,
+        description=description, manager=manager, library=library,
+    )
+    _offset("CREATE", amount, debit=debit)
+    credit = AccountLineFactory(
+        patron=patron, date=at, amount=-amount, amountoutstanding=0, credit_type_id=credit_type,
+        payment_type=payment_type, manager=manager, library=library, register=register,
+    )
+    _offset("CREATE", amount, credit=credit)
+    _offset("APPLY", -amount, credit=credit, debit=debit)
+    return Paid(debit, credit)
+
+
+def pos_sale(*, register, at, items, manager, payment_type="CASH") -> Paid:
+    """Koha::Charges::Sales::purchase: anonymous debits without register, one PURCHASE credit
+    with it (spec §7.2). ``items``: [(debit type, amount)]; returns the last debit and the
+    credit."""
+    debits = []
+    for code, amount in items:
+        debit = AccountLineFactory(
+            date=at, amount=Decimal(amount), amountoutstanding=0, debit_type_id=code,
+            description=None, note="1", manager=manager, library=register.library,
+        )
+        _offset("CREATE", Decimal(amount), debit=debit)
+        debits.append(debit)
+    total = sum(Decimal(a) for _, a in items)
+    credit = AccountLineFactory(
+        date=at, amount=-total, amountoutstanding=0, credit_type_id="PURCHASE",
+        payment_type=payment_type, manager=manager, library=register.library, register=register,
+        note="POS SALE",
+    )
+    _offset("CREATE", -total, credit=credit)
+    for debit in debits:
+        _offset("APPLY", -debit.amount, credit=credit, debit=debit)
+    return Paid(debits[-1], credit)
+
+
+def payout(*, register, at, amount, patron, manager, payment_type="CASH") -> Paid:
+    """Line::payout of a patron's credit (spec §4.3): a PAYOUT debit carrying the register, paid
+    by a (register-less) credit."""
+    amount = Decimal(amount)
+    credit = AccountLineFactory(
+        patron=patron, date=at, amount=-amount, amountoutstanding=0, credit_type_id="CREDIT",
+        manager=manager, library=register.library, status="PAID",
+    )
+    _offset("CREATE", amount, credit=credit)
+    debit = AccountLineFactory(
+        patron=patron, date=at, amount=amount, amountoutstanding=0, debit_type_id="PAYOUT",
+        payment_type=payment_type, manager=manager, library=register.library, register=register,
+    )
+    _offset("CREATE", amount, debit=debit)
+    _offset("APPLY", -amount, credit=credit, debit=debit)
+    return Paid(debit, credit)
+
+
+def cashup(*, register, at, manager, amount="0") -> CashRegisterAction:
+    """Register::add_cashup (classic): a CASHUP action at ``at``."""
+    return CashRegisterAction.objects.create(
+        code="CASHUP", register=register, manager=manager, amount=Decimal(amount), timestamp=at
+    )
+
+
+def kohapay_intake(paid: Paid, *, client_name="Lobby kiosk", external_id="KIOSK-0001"):
+    """The intake record kohapay writes beside a charge-and-pay it recorded (issue 3)."""
+    from oauth2_provider.models import Application
+
+    from payments.models import ApiClient, Intake
+
+    client = ApiClient.objects.filter(name=client_name).first()
+    if client is None:
+        application = Application.objects.create(
+            name=client_name, client_type=Application.CLIENT_CONFIDENTIAL,
+            authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS,
+        )
+        client = ApiClient.objects.create(
+            name=client_name, application=application, staff_patron_id=paid.credit.manager_id
+        )
+    return Intake.objects.create(
+        client=client, idempotency_key=f"key-{external_id}", external_id=external_id,
+        request_hash="0" * 64, patron_id=paid.credit.patron_id, payment=paid.credit,
+        debit=paid.debit, response_body={},
+    )
+
+
+def busy_days(koha, days, *, per_day=6, start_hour=9):
+    """A few realistic days at register 1 (and one line a day at the other register): payments
+    of several types, a POS sale, a payout every other day, a kohapay intake, a cashup each
+    evening. ``days``: local dates; times are UTC hours (the tests run in UTC)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    kinds = [("PRINT", "Printing", "CASH"), ("MANUAL", "Replacement card", "SIP01"),
+             ("PRINT", "Colour printing", "SIP00"), ("MANUAL", "Lost book fee", "CASH")]
+    for n, day in enumerate(days):
+        base = datetime.combine(day, time(start_hour), tzinfo=UTC)
+        for i in range(per_day):
+            code, text, pay_type = kinds[(n + i) % len(kinds)]
+            paid = charge_and_pay(
+                register=koha.register, at=base + timedelta(minutes=47 * i),
+                amount=f"{(i + 1) * 1.25 + n:.2f}", patron=koha.patron, manager=koha.staff,
+                debit_type=code, description=text, payment_type=pay_type,
+            )
+            if i == 1:
+                kohapay_intake(paid, external_id=f"KIOSK-{day:%Y%m%d}-{i}")
+        pos_sale(register=koha.register, at=base + timedelta(hours=2), manager=koha.staff,
+                 items=[("PRINT", "0.40"), ("PRINT", "1.10")])
+        if n % 2:
+            payout(register=koha.register, at=base + timedelta(hours=3), amount="4.00",
+                   patron=koha.patron, manager=koha.staff)
+        charge_and_pay(register=koha.other_register, at=base + timedelta(hours=1), amount="3.30",
+                       patron=koha.patron, manager=koha.staff)
+        cashup(register=koha.register, at=base + timedelta(hours=8), manager=koha.staff)
+
+
+# --- the world of the spec's worked example (§10) ----------------------------------------------
+
+
+def build_koha_world():
+    install_reference_data({"UseCashRegisters": "1"})
+    cpl = LibraryFactory(branchcode="CPL", branchname="Centerville")
+    mpl = LibraryFactory(branchcode="MPL", branchname="Midway")
+    staff = PatronFactory(borrowernumber=51, library=cpl, cardnumber="STAFF51", userid="kiosk")
+    patron = PatronFactory(borrowernumber=42, library=cpl, cardnumber="23529000042")
+    printing = DebitTypeFactory(code="PRINT", description="Printing")
+    register = CashRegisterFactory(id=1, name="Front desk", library=cpl, branch_default=True)
+    other_register = CashRegisterFactory(name="Midway desk", library=mpl)
+    return SimpleNamespace(
+        cpl=cpl, mpl=mpl, staff=staff, patron=patron, printing=printing, register=register,
+        other_register=other_register,
+    )

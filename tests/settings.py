@@ -5,7 +5,7 @@ os.environ.setdefault("DATABASE_URL", "mysql://root@127.0.0.1:3306/kohapay")
 os.environ.setdefault("KOHAPAY_SECRET_KEY", "tests-only-key-not-used-anywhere-else-0123456789")
 os.environ.setdefault("KOHAPAY_HTTPS", "0")
 # The suite makes many requests a minute from one address; the rate limits' own tests
-# (tests/hardening/test_rate_limits.py) lower these per test.
+# (tests/core/test_rate_limits.py) lower these per test.
 os.environ.setdefault("KOHAPAY_API_RATE", "100000/min")
 os.environ.setdefault("KOHAPAY_TOKEN_RATE", "100000/min")
 

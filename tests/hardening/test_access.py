@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from payments.services.clients import create_api_client
 from registers.access import ensure_groups
-from tests.payments.conftest import TOKEN_URL, bearer_client, get_token, payments_url
+from tests.helpers import TOKEN_URL, bearer_client, get_token, payments_url
 
 
 def assert_koha_error(response, status: int, code: str) -> dict:

@@ -10,8 +10,7 @@ from django.utils import timezone
 from koha.models import AccountLine, AccountOffset, CreditType, SystemPreference
 from payments.models import Intake
 from tests.factories import PatronFactory
-from tests.hardening.conftest import ledger_is_clean
-from tests.payments.test_intake_concurrency import run_concurrently
+from tests.helpers import ledger_is_clean, run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from django.db import connection
 from koha.models import AccountLine
 from payments.models import Intake
 from payments.services import intake
-from tests.hardening.conftest import all_row_counts, ledger_is_clean
+from tests.helpers import ledger_is_clean, row_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -73,11 +73,11 @@ def test_connection_killed_inside_the_transaction(kiosk, pay, monkeypatch, step)
         return result
 
     monkeypatch.setattr(intake, step, step_then_kill)
-    before = all_row_counts()
+    before = row_counts()
     assert_unavailable(pay(key="killed", external_id="ref-killed"))
     assert len(killed) == 1
     monkeypatch.undo()
-    assert all_row_counts() == before  # MariaDB rolled the whole transaction back
+    assert row_counts() == before  # MariaDB rolled the whole transaction back
     assert_recorded_once(pay, "killed")
     assert own_connection_id() != killed[0]  # Django reconnected by itself
 
@@ -109,7 +109,7 @@ def test_connection_killed_while_waiting_for_the_patrons_lock(kiosk, pay, caplog
             watcher.close()
 
     killer = threading.Thread(target=kill_the_waiting_intake)
-    before = all_row_counts()
+    before = row_counts()
     killer.start()
     try:
         response = pay(key="waiting", external_id="ref-waiting")
@@ -121,5 +121,5 @@ def test_connection_killed_while_waiting_for_the_patrons_lock(kiosk, pay, caplog
     assert_unavailable(response)
     # the kill ended the wait, not InnoDB's lock wait timeout (error 1205)
     assert "Lost connection" in caplog.text and "1205" not in caplog.text, caplog.text
-    assert all_row_counts() == before
+    assert row_counts() == before
     assert_recorded_once(pay, "waiting")

@@ -28,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from payments.services.clients import create_api_client
 from registers.access import ensure_groups
-from tests.hardening.wire import kohapay_server, token
+from tests.helpers import kohapay_server, server_token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -48,7 +48,7 @@ def live(koha, settings_for_servers):
              "KOHAPAY_SECRET_KEY": settings.SECRET_KEY}  # so the test's session cookie is valid
     with kohapay_server("fuzz", workers=2, **rates) as port:
         yield {"port": port, "base_url": f"http://127.0.0.1:{port}",
-               "bearer": {"Authorization": f"Bearer {token(port, credentials)}"},
+               "bearer": {"Authorization": f"Bearer {server_token(port, credentials)}"},
                "session": {"Cookie": f"sessionid={finance_session()}"}}
 
 

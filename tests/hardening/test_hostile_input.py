@@ -10,8 +10,7 @@ from django.test import Client
 
 from koha.models import CashRegister, DebitType
 from tests.factories import CashRegisterFactory, DebitTypeFactory
-from tests.hardening.conftest import all_row_counts
-from tests.payments.conftest import payments_url
+from tests.helpers import payments_url, row_counts
 
 VALID = {"debit_type": "PRINT", "amount": "2.50", "payment_type": "CASH", "register_id": 1}
 URL = payments_url()
@@ -185,7 +184,7 @@ def world(koha, kiosk, pay):
 @pytest.mark.parametrize("request_, status, code", CORPUS)
 def test_bad_request_is_refused_in_kohas_shape_and_writes_nothing(world, request_, status, code):
     client = Client(HTTP_AUTHORIZATION=f"Bearer {world.token}")
-    before = all_row_counts()
+    before = row_counts()
     response = client.generic(request_["method"], request_["path"], request_["data"],
                               content_type=request_["content_type"], **request_["headers"])
     assert response.status_code == status, response.content
@@ -197,7 +196,7 @@ def test_bad_request_is_refused_in_kohas_shape_and_writes_nothing(world, request
     assert answer["error"].rstrip().endswith((".", "?", "!")), answer["error"]
     for problem in answer.get("errors", []):
         assert set(problem) == {"message", "path"} and problem["path"].startswith("/")
-    assert all_row_counts() == before
+    assert row_counts() == before
 
 
 def test_the_corpus_is_large_enough():
@@ -211,7 +210,7 @@ def test_sql_and_html_in_free_text_are_stored_verbatim_never_run(world, pay):
     response = pay(description=hostile, note=hostile, external_id="x'; DELETE FROM borrowers;--")
     assert response.status_code == 201, response.content
     assert response.json()["debit"]["description"] == hostile
-    before = all_row_counts()
+    before = row_counts()
     assert before["accountlines"] == 4 and before["borrowers"] >= 3
 
 

@@ -10,8 +10,7 @@ from core.models import RateCounter
 from koha.models import AccountLine
 from payments.models import Intake
 from payments.services.clients import create_api_client, set_client_active
-from tests.hardening.conftest import ledger_is_clean
-from tests.hardening.wire import call, kohapay_server, token
+from tests.helpers import call, kohapay_server, ledger_is_clean, server_token
 from tools.bench.servers import LOG_DIR
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -48,7 +47,7 @@ def test_both_processes_are_healthy(two_servers):
 
 def test_a_token_from_one_process_works_on_the_other(two_servers, client_credentials):
     a, b = two_servers
-    issued = token(a, client_credentials)
+    issued = server_token(a, client_credentials)
     assert call(b, "GET", PAYMENTS, headers=bearer(issued))[0] == 200
     set_client_active(client_credentials.client, False)  # revoked here, refused on both
     for port in two_servers:
@@ -57,7 +56,7 @@ def test_a_token_from_one_process_works_on_the_other(two_servers, client_credent
 
 
 def test_one_key_sent_to_both_processes_at_once_makes_one_payment(two_servers, client_credentials):
-    issued = token(two_servers[0], client_credentials)
+    issued = server_token(two_servers[0], client_credentials)
     outcomes = []
     for round_ in range(5):
         barrier = threading.Barrier(2)
@@ -85,7 +84,7 @@ def test_one_key_sent_to_both_processes_at_once_makes_one_payment(two_servers, c
 def test_the_rate_limit_is_counted_across_processes(one_minute_window, two_servers,
                                                    client_credentials):
     a, b = two_servers
-    issued = token(a, client_credentials)
+    issued = server_token(a, client_credentials)
     statuses = [call((a, b)[i % 2], "GET", PAYMENTS, headers=bearer(issued))[0]
                 for i in range(API_RATE)]
     assert statuses == [200] * API_RATE  # half on each process: each saw only 6
@@ -98,7 +97,7 @@ def test_the_rate_limit_is_counted_across_processes(one_minute_window, two_serve
 def test_a_concurrent_burst_on_both_processes_gets_exactly_the_limit_through(
         one_minute_window, two_servers, client_credentials):
     """Three times the limit at once, alternately to each process: exactly the limit passes."""
-    issued = token(two_servers[0], client_credentials)
+    issued = server_token(two_servers[0], client_credentials)
     burst = 3 * API_RATE
     barrier = threading.Barrier(burst)
     statuses = [None] * burst

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from koha.models import AccountLine, AccountOffset
 from payments.models import Intake
-from tests.hardening.conftest import ledger_is_clean
+from tests.helpers import ledger_is_clean
 
 
 def run(*args) -> tuple[int, str]:

@@ -7,7 +7,7 @@ from django.contrib.messages import get_messages
 from django.test import Client
 
 from payments.models import ApiClient
-from tests.payments.conftest import bearer_client, get_token, payments_url
+from tests.helpers import bearer_client, get_token, payments_url
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
 from payments.services.clients import rotate_client_secret, set_client_active
-from tests.payments.conftest import TOKEN_URL, bearer_client, get_token, payments_url
+from tests.helpers import TOKEN_URL, bearer_client, get_token, payments_url
 
 
 def token_request(credentials, **overrides):

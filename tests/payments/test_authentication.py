@@ -9,7 +9,7 @@ from rest_framework.request import Request
 from rest_framework.test import APIClient, APIRequestFactory
 
 from payments.authentication import ApiClientAuthentication
-from tests.payments.conftest import payments_url, row_counts
+from tests.helpers import payments_url, row_counts
 
 
 def www_authenticate(response) -> str:

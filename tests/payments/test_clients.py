@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from payments.models import ApiClient
-from tests.payments.conftest import bearer_client, get_token, payments_url
+from tests.helpers import bearer_client, get_token, payments_url
 
 
 def run(*args) -> str:

@@ -10,7 +10,7 @@ from django.db import connection
 
 from koha.models import AccountLine, CreditType, DebitType, SystemPreference
 from payments.services import intake
-from tests.payments.conftest import row_counts
+from tests.helpers import row_counts
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from koha.models import AccountLine, AccountOffset
-from tests.payments.conftest import payments_url
+from tests.helpers import payments_url
 
 
 def test_intake_with_register_links_debit_and_credit_and_keeps_balance(koha, kiosk, pay):

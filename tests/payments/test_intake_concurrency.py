@@ -1,58 +1,18 @@
 """Concurrent requests from real threads, each on its own database connection, really committing:
 duplicates never make a second payment, distinct intakes for one patron all land exactly, and
 credit numbers stay unique."""
-import queue
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from koha.models import AccountLine, AccountOffset, CreditType, SystemPreference
 from payments.models import Intake
-from tests.payments.conftest import bearer_client, payments_url
+from tests.helpers import run_concurrently
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BODY = {"debit_type": "PRINT", "amount": "2.50", "payment_type": "CASH", "register_id": 1}
-
-
-def run_concurrently(token: str, requests: list[dict], threads: int | None = None) -> list:
-    """POST every request (``body``, optional ``headers`` and ``patron_id``), each thread on its
-    own connection, all threads released together by a barrier. Without ``threads``, one thread
-    per request: every request at once. With ``threads``, that many threads take requests off
-    one queue until it is empty (hundreds of requests, a bounded number of connections)."""
-    work = queue.Queue()
-    for index, request in enumerate(requests):
-        work.put((index, request))
-    barrier = threading.Barrier(threads or len(requests))
-    responses = [None] * len(requests)
-
-    def worker():
-        try:
-            api = bearer_client(token)
-            barrier.wait()
-            while True:
-                try:
-                    index, request = work.get_nowait()
-                except queue.Empty:
-                    return
-                responses[index] = api.post(payments_url(request.get("patron_id", 42)),
-                                            request["body"], format="json",
-                                            **request.get("headers", {}))
-                if threads is None:
-                    return  # one request per thread
-        finally:
-            connection.close()  # this thread's own connection
-
-    pool = [threading.Thread(target=worker) for _ in range(threads or len(requests))]
-    for thread in pool:
-        thread.start()
-    for thread in pool:
-        thread.join(timeout=300)
-    assert all(r is not None for r in responses), "a request did not finish"
-    return responses
 
 
 def test_twenty_concurrent_duplicates_make_one_payment(kiosk):

@@ -3,7 +3,7 @@ the client and compared byte for byte."""
 from koha.models import AccountLine
 from payments.models import Intake
 from payments.services.clients import create_api_client
-from tests.payments.conftest import bearer_client, get_token, row_counts
+from tests.helpers import bearer_client, get_token, row_counts
 
 
 def test_same_key_same_request_replays_and_writes_nothing(kiosk, pay):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from koha.models import AccountLine
-from tests.payments.conftest import payments_url
+from tests.helpers import payments_url
 
 KOHA_DEBIT = {"account_line_id", "amount", "amount_outstanding", "cash_register_id",
               "checkout_id", "date", "description", "interface", "internal_note", "item_id",
@@ -80,7 +80,7 @@ def test_get_returns_the_same_body_to_the_recording_client(kiosk, pay):
 
 def test_other_clients_and_other_patrons_do_not_see_it(koha, kiosk, pay):
     from payments.services.clients import create_api_client
-    from tests.payments.conftest import bearer_client, get_token
+    from tests.helpers import bearer_client, get_token
 
     payment_id = pay(external_id="mine").json()["payment_id"]
     other = bearer_client(get_token(create_api_client(

@@ -12,7 +12,7 @@ from koha.models import (
 )
 from payments.services.clients import create_api_client
 from tests.factories import CashRegisterFactory, DebitTypeFactory
-from tests.payments.conftest import bearer_client, get_token, payments_url, row_counts
+from tests.helpers import bearer_client, get_token, payments_url, row_counts
 
 VALID = {"debit_type": "PRINT", "amount": "2.50", "payment_type": "CASH", "register_id": 1}
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.models import RateCounter
 from core.rate_counter import count_hit
 from payments.models import Intake
-from tests.payments.conftest import payments_url
+from tests.helpers import payments_url
 
 
 def test_expired_keys_are_forgotten_and_the_intake_stays(kiosk, pay):

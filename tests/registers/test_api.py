@@ -8,8 +8,8 @@ from django.db import connection
 from drf_spectacular.generators import SchemaGenerator
 
 from registers.selectors import DayRange, local_today
-from tests.registers.conftest import utc
-from tests.registers.factories import busy_days, charge_and_pay
+from tests.factories import busy_days, charge_and_pay
+from tests.helpers import utc
 
 URL = "/api/v1/cash_registers/{}/daily_totals"
 

@@ -13,8 +13,7 @@ from django.conf import settings
 
 from demo.users import create_demo_users
 from registers.selectors import local_today
-from tests.conftest import build_koha_world
-from tests.registers.factories import busy_days
+from tests.factories import build_koha_world, busy_days
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

@@ -5,8 +5,8 @@ from decimal import Decimal
 from registers.cashups import cashup_history
 from registers.lookups import payment_type_labels
 from registers.selectors import DayRange
-from tests.registers.conftest import utc
-from tests.registers.factories import cashup, charge_and_pay, payout, pos_sale
+from tests.factories import cashup, charge_and_pay, payout, pos_sale
+from tests.helpers import utc
 
 D = Decimal
 MAY_2 = DayRange.single(date(2024, 5, 2))

@@ -16,8 +16,8 @@ from registers.index_hints import (
 )
 from registers.lookups import payment_type_labels
 from registers.selectors import DayRange, income_by_debit_type
-from tests.registers.conftest import utc
-from tests.registers.factories import cashup, charge_and_pay, payout
+from tests.factories import cashup, charge_and_pay, payout
+from tests.helpers import utc
 
 DJANGO_LIKE = (
     "SELECT T5.`debit_type_code`, SUM(`account_offsets`.`amount`) FROM `account_offsets`"

@@ -6,9 +6,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from koha import schema as kohaschema
-from tests.payments.conftest import table_row_counts
-from tests.registers.conftest import utc
-from tests.registers.factories import busy_days
+from tests.factories import busy_days
+from tests.helpers import table_row_counts, utc
 
 SAMPLES = {"int": "1", "isodate": "2024-05-02", "path": "1", "str": "1", "slug": "x",
            "uuid": "00000000-0000-0000-0000-000000000001"}

@@ -8,11 +8,10 @@ from functools import reduce
 import pytest
 from django.db.models import Count, Q, Sum
 
-from registers.sql import period_and_till_rows
 from registers.recency import Recency
 from registers.selectors import IS_CREDIT, DayRange, last_cashups, register_lines
-from tests.factories import CashRegisterFactory
-from tests.registers.factories import busy_days, charge_and_pay, payout
+from registers.sql import period_and_till_rows
+from tests.factories import CashRegisterFactory, busy_days, charge_and_pay, payout
 
 DAYS = [date(2024, 5, d) for d in range(1, 8)]
 

@@ -6,9 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from registers.models import LedgerScan
-from tests.factories import CashRegisterFactory, LibraryFactory
-from tests.registers.conftest import utc
-from tests.registers.factories import busy_days, cashup, charge_and_pay
+from tests.factories import CashRegisterFactory, LibraryFactory, busy_days, cashup, charge_and_pay
+from tests.helpers import utc
 
 DAY = date(2024, 5, 2)
 PAGES = {

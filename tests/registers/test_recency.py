@@ -9,7 +9,7 @@ from registers.models import DatedAheadLine, LedgerScan
 from registers.recency import OVERLAP, SLACK, Recency
 from registers.selectors import DayRange, daily_totals, local_today, overview
 from registers.transactions import day_lines
-from tests.registers.factories import charge_and_pay
+from tests.factories import charge_and_pay
 
 
 def db_now():

@@ -7,9 +7,15 @@ from django.db import connection
 
 from registers import lookups, selectors
 from registers.selectors import DayRange, daily_totals, overview
-from tests.factories import CashRegisterFactory, PaymentTypeFactory
-from tests.registers.conftest import utc
-from tests.registers.factories import cashup, charge_and_pay, payout, pos_sale
+from tests.factories import (
+    CashRegisterFactory,
+    PaymentTypeFactory,
+    cashup,
+    charge_and_pay,
+    payout,
+    pos_sale,
+)
+from tests.helpers import utc
 
 D = Decimal
 

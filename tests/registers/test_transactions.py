@@ -7,11 +7,11 @@ import pytest
 
 from koha.models import AccountLine
 from registers.lookups import payment_type_labels
-from registers.templatetags.dashboard import render_rows
 from registers.selectors import DayRange, daily_totals
+from registers.templatetags.dashboard import render_rows
 from registers.transactions import day_lines, day_totals
-from tests.registers.conftest import utc
-from tests.registers.factories import busy_days, charge_and_pay, kohapay_intake, payout, pos_sale
+from tests.factories import busy_days, charge_and_pay, kohapay_intake, payout, pos_sale
+from tests.helpers import utc
 
 DAY = date(2024, 5, 2)
 

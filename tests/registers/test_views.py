@@ -8,10 +8,8 @@ import pytest
 from django.db import connection
 
 from registers.selectors import DayRange
-from tests.factories import CashRegisterFactory
-from tests.registers.conftest import utc
-from tests.registers.factories import busy_days, cashup, charge_and_pay, kohapay_intake
-from tests.registers.html_tables import amount, table_rows
+from tests.factories import CashRegisterFactory, busy_days, cashup, charge_and_pay, kohapay_intake
+from tests.helpers import amount, table_rows, utc
 
 DAY = date(2024, 5, 2)
 PAGES = [

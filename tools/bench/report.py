@@ -26,7 +26,7 @@ METHOD_NOTES = """## Method notes
 - Clients pay for disjoint sets of patrons, so kohapay's per-patron lock never makes one client
   wait for another; the figures are throughput, not contention on one account.
 - The floors write the same rows as kohapay (`bench/ledger_sql.py`, checked by
-  `tests/bench/test_ledger_sql.py`) but trust their input: no authentication, no validation, no
+  `tests/tools/test_ledger_sql.py`) but trust their input: no authentication, no validation, no
   idempotency lookup, no invariant check. The gap to them is the price of those layers.
 - Dashboard pages are timed in-process (no HTTP), so the page ÷ raw SQL ratio is the cost of the
   ORM queries plus building and rendering the page (and its access checks and the recency

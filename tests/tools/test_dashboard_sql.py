@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from koha.models import AccountLine, AccountOffset
-from tests.registers.conftest import utc
-from tests.registers.factories import AccountLineFactory, busy_days, charge_and_pay, payout
+from tests.factories import AccountLineFactory, busy_days, charge_and_pay, payout
+from tests.helpers import utc
 from tools.bench import dashboard, dashboard_figures
 from tools.bench.raw_sql import Runner
 

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
 
-from tests.registers.conftest import utc
-from tests.registers.factories import busy_days, charge_and_pay, kohapay_intake
+from tests.factories import busy_days, charge_and_pay, kohapay_intake
+from tests.helpers import utc
 
 REGISTERED = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 KOHA_TABLES = [(model, model_admin) for model, model_admin in REGISTERED if not model._meta.managed]

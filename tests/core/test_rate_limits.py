@@ -19,7 +19,7 @@ from core.models import RateCounter
 from core.rate_counter import count_hit
 from core.throttling import parse_rate
 from registers.access import ensure_groups
-from tests.payments.conftest import TOKEN_URL, bearer_client, payments_url
+from tests.helpers import TOKEN_URL, bearer_client, payments_url
 
 MINUTE = 1_700_000_040  # a Unix time on a minute boundary
 

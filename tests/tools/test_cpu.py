@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from tests.bench.test_report import load, results
+from tests.helpers import bench_load, bench_results
 from tools.bench import cpu, report
 
 pytestmark = pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc (Linux)")
@@ -50,11 +50,11 @@ def test_an_unknown_process_has_no_figure():
 
 
 def test_the_report_shows_cpu_per_payment_by_process():
-    run = results()
+    run = bench_results()
     row = run["intake"]["per_clients"]["8"]
-    row["kohapay"] = {**load(200.0), "cpu_ms_per_payment": {
+    row["kohapay"] = {**bench_load(200.0), "cpu_ms_per_payment": {
         "load_generator": 0.8, "server": 3.1, "mariadb": 2.2, "machine": 6.4}}
     text = report.render(run)
     assert "### CPU per payment, by process" in text
     assert "| 8 | kohapay | 200.0 | 0.8 | 3.1 | 2.2 | 6.4 |" in text
-    assert "CPU per payment" not in report.render(results())  # not measured: no table
+    assert "CPU per payment" not in report.render(bench_results())  # not measured: no table

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from payments.intake_log import IntakeJsonFormatter
-from tests.payments.conftest import TOKEN_URL, payments_url
+from tests.helpers import TOKEN_URL, payments_url
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from oauth2_provider.models import Application
 
 from core.models import RateCounter
 from koha.models import AccountLine, CashRegister, DebitType, Library, Patron
-from payments.models import ApiClient, Intake
+from payments.models import Intake
 from registers.models import LibraryRestriction
 
 BEFORE_THE_MOVE = [

@@ -5,7 +5,7 @@ import re
 from demo.clients import create_demo_client
 from koha.models import Patron
 from payments.models import ApiClient
-from tests.payments.conftest import bearer_client, get_token
+from tests.helpers import bearer_client, get_token
 
 
 def credentials_from(lines):
