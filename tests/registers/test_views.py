@@ -68,6 +68,17 @@ def test_dashboard_pages_refuse_writes(koha, auditor_client, url):
         assert getattr(auditor_client, method)(url).status_code == 405
 
 
+def test_the_header_names_the_users_role(koha, client, make_user):
+    from django.contrib.auth.models import User
+
+    users = {"Finance staff": make_user("fin", "Finance staff"),
+             "Auditor": make_user("aud", "Auditors"),
+             "Administrator": User.objects.create_superuser("root", password="pw-for-tests-only")}
+    for role, user in users.items():
+        client.force_login(user)
+        assert f'<span class="role">{role}</span>'.encode() in client.get("/registers/").content
+
+
 def test_login_page_and_logout(koha, client, auditor):
     page = client.get("/accounts/login/")
     assert page.status_code == 200 and b"kohapay" in page.content
