@@ -23,8 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.db.models.lookups import Exact, GreaterThan, In, IsNull
 
+from koha.fields import MoneyField
 from koha.models import AccountLine, AccountOffset
-from payments.services.ledger import MONEY
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def differ(left, right) -> Q:
 
 
 def negated(amount):
-    return ExpressionWrapper(amount * Value(Decimal(-1)), output_field=MONEY)
+    return ExpressionWrapper(amount * Value(Decimal(-1)), output_field=MoneyField())
 
 
 # --- pass 1: kohapay's intakes -----------------------------------------------------------------
@@ -78,7 +78,7 @@ def credit(column: str) -> Subquery:
 
 def amount(source=None) -> Cast:
     """A: the amount of the stored 201."""
-    return Cast(JsonValue("$.debit.amount", source), MONEY)
+    return Cast(JsonValue("$.debit.amount", source), MoneyField())
 
 
 def unchanged() -> Q:
@@ -96,7 +96,7 @@ def _wrong_lines() -> Q:
 def _amount_mismatch() -> Q:
     return (~Q(GreaterThan(amount(), 0)) | differ(debit("amount"), amount())
             | differ(credit("amount"), negated(amount()))
-            | differ(Cast(JsonValue("$.credit.amount"), MONEY), negated(amount())))
+            | differ(Cast(JsonValue("$.credit.amount"), MoneyField()), negated(amount())))
 
 
 def _apply_missing() -> Q:

@@ -1,13 +1,11 @@
 """The ledger facts the intake checks before it commits (django-hordak's "invariants are checked,
-not assumed"): Koha's balance, and what a settled charge-and-pay must look like."""
+not assumed"): what a settled charge-and-pay must look like. (Koha's balance is read with the
+patron lock and the re-read, ``payments.sql``.)"""
 from decimal import Decimal
-
-from django.db.models import DecimalField
 
 from koha.models import AccountLine, AccountOffset
 
 ZERO = Decimal(0)
-MONEY = DecimalField(max_digits=28, decimal_places=6)
 
 
 def ledger_problems(amount: Decimal, debit: AccountLine | None, credit: AccountLine | None,
