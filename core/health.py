@@ -15,7 +15,7 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-logger = logging.getLogger("core.health")
+logger = logging.getLogger("kohapay.health")
 
 
 @never_cache

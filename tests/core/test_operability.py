@@ -109,11 +109,13 @@ def test_healthz_reports_the_database(db):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_healthz_notices_a_dropped_connection_and_reconnects_on_the_next_probe():
+def test_healthz_notices_a_dropped_connection_and_reconnects_on_the_next_probe(caplog):
     connection.ensure_connection()
     connection.connection.close()  # the server went away under a kept connection
-    response = Client().get("/healthz")
+    with caplog.at_level(logging.WARNING, logger="kohapay.health"):
+        response = Client().get("/healthz")
     assert (response.status_code, response.json()["database"]) == (503, "unreachable")
+    assert "kohapay.health" in [r.name for r in caplog.records]  # the logger operators filter on
     assert Client().get("/healthz").status_code == 200
 
 
