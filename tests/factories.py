@@ -16,7 +16,10 @@ from koha.models import (
     DebitType,
     Library,
     Patron,
+    UserFlag,
+    UserPermission,
 )
+from koha.identity import passwords
 from koha.schema.reference_data import install_reference_data
 
 
@@ -233,3 +236,22 @@ def build_koha_world():
         cpl=cpl, mpl=mpl, staff=staff, patron=patron, printing=printing, register=register,
         other_register=other_register,
     )
+
+
+def koha_staff(userid: str, password: str | None = "s3cret-pass", *, modules=(), codes=(),
+               library=None, **fields) -> Patron:
+    """A Koha staff patron as Koha's staff interface makes one: a userid, a ``$2a$08$`` bcrypt
+    password, whole modules as bits of ``flags`` and sub-permissions as ``user_permissions``
+    rows (``codes``: (module, code) pairs). Koha's ``userflags``/``permissions`` must exist
+    (``install_reference_data``)."""
+    bits = dict(UserFlag.objects.values_list("flag", "bit"))
+    patron = PatronFactory(
+        userid=userid, library=library or LibraryFactory(),
+        password=passwords.koha_hash(password) if password is not None else None,
+        flags=sum(1 << bits[name] for name in modules), categorycode="S", **fields,
+    )
+    UserPermission.objects.bulk_create(
+        UserPermission(borrowernumber=patron.pk, module_bit=bits[module], code=code)
+        for module, code in codes
+    )
+    return patron

@@ -3,7 +3,8 @@ migrates them, and writes their rows only as Koha itself would (see ``koha.recip
 
 A module per area: ``patrons`` (borrowers), ``registers`` (branches, cash registers and their
 actions), ``ledger`` (accountlines, account_offsets, the debit and credit types, statistics,
-action_logs), ``preferences`` (systempreferences, authorised values).
+action_logs), ``preferences`` (systempreferences, authorised values), ``identity`` (api_keys, userflags,
+permissions, user_permissions).
 """
 from koha.models.ledger import (
     AccountLine,
@@ -15,6 +16,7 @@ from koha.models.ledger import (
     DebitTypeLibrary,
     Statistic,
 )
+from koha.models.identity import ApiKey, PermissionCode, UserFlag, UserPermission
 from koha.models.patrons import Patron
 from koha.models.preferences import (
     AuthorisedValue,
@@ -28,6 +30,7 @@ __all__ = [
     "AccountLine",
     "AccountOffset",
     "ActionLog",
+    "ApiKey",
     "AuthorisedValue",
     "AuthorisedValueCategory",
     "AuthorisedValueLibrary",
@@ -39,6 +42,9 @@ __all__ = [
     "DebitTypeLibrary",
     "Library",
     "Patron",
+    "PermissionCode",
     "Statistic",
     "SystemPreference",
+    "UserFlag",
+    "UserPermission",
 ]

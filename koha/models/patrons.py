@@ -23,9 +23,18 @@ class Patron(models.Model):
     )
     categorycode = models.CharField(max_length=10, default="")
     userid = models.CharField(max_length=75, null=True, blank=True, unique=True)
+    password = models.CharField(
+        max_length=60, null=True, blank=True,
+        help_text="Koha's hash: bcrypt $2a$, or a legacy MD5; '!' or NULL: no login")
     flags = models.BigIntegerField(null=True, blank=True, help_text="Koha permission bit field")
     email = models.TextField(null=True, blank=True)
     lang = models.CharField(max_length=25, default="default")
+    login_attempts = models.IntegerField(
+        default=0, help_text="Failed logins since the last success; < 0: locked by an administrator")
+    password_expiration_date = models.DateField(null=True, blank=True)
+    auth_method = models.CharField(
+        max_length=10, default="password",
+        choices=[("password", "password"), ("two-factor", "two-factor")])
 
     class Meta:
         managed = False

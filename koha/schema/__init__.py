@@ -26,10 +26,11 @@ COMPATIBLE_TYPES = {
     "IntegerField": {"int", "integer", "mediumint", "bigint"},
     "BigIntegerField": {"bigint"},
     "BooleanField": {"tinyint", "smallint", "int", "integer", "bit", "bool", "boolean"},
-    "CharField": {"varchar", "char"},
+    "CharField": {"varchar", "char", "enum"},
     "TextField": {"text", "tinytext", "mediumtext", "longtext", "varchar"},
     "DecimalField": {"decimal", "numeric"},
     "DateTimeField": {"timestamp", "datetime"},
+    "DateField": {"date"},
 }
 
 

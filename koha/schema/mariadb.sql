@@ -1,8 +1,8 @@
 -- Koha tables mapped by kohapay, as Koha 23.05+ defines them (installer/data/mysql/kohastructure.sql),
 -- for test and demo databases only. `manage.py koha_schema create` runs this on an EMPTY database;
 -- kohapay never runs it against a real Koha database.
--- Left out on purpose: Koha tables kohapay does not map (categories, items, issues, old_issues,
--- permissions…) and therefore the foreign keys that point at them.
+-- Left out on purpose: Koha tables kohapay does not map (categories, items, issues, old_issues…)
+-- and therefore the foreign keys that point at them.
 
 CREATE TABLE `branches` (
   `branchcode` varchar(10) NOT NULL DEFAULT '',
@@ -20,9 +20,13 @@ CREATE TABLE `borrowers` (
   `branchcode` varchar(10) NOT NULL DEFAULT '',
   `categorycode` varchar(10) NOT NULL DEFAULT '',
   `userid` varchar(75) DEFAULT NULL,
+  `password` varchar(60) DEFAULT NULL,
   `flags` bigint(11) DEFAULT NULL,
   `email` longtext DEFAULT NULL,
   `lang` varchar(25) NOT NULL DEFAULT 'default',
+  `login_attempts` int(4) NOT NULL DEFAULT 0,
+  `password_expiration_date` date DEFAULT NULL,
+  `auth_method` enum('password','two-factor') NOT NULL DEFAULT 'password',
   PRIMARY KEY (`borrowernumber`),
   UNIQUE KEY `cardnumber` (`cardnumber`),
   UNIQUE KEY `userid` (`userid`),
@@ -32,6 +36,44 @@ CREATE TABLE `borrowers` (
   KEY `surname_idx` (`surname`(191)),
   KEY `firstname_idx` (`firstname`(191)),
   CONSTRAINT `borrowers_ibfk_2` FOREIGN KEY (`branchcode`) REFERENCES `branches` (`branchcode`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `userflags` (
+  `bit` int(11) NOT NULL DEFAULT 0,
+  `flag` varchar(30) DEFAULT NULL,
+  `flagdesc` varchar(255) DEFAULT NULL,
+  `defaulton` int(11) DEFAULT NULL,
+  PRIMARY KEY (`bit`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `permissions` (
+  `module_bit` int(11) NOT NULL DEFAULT 0,
+  `code` varchar(64) NOT NULL DEFAULT '',
+  `description` varchar(255) DEFAULT NULL,
+  PRIMARY KEY (`module_bit`,`code`),
+  CONSTRAINT `permissions_ibfk_1` FOREIGN KEY (`module_bit`) REFERENCES `userflags` (`bit`) ON DELETE CASCADE ON UPDATE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `user_permissions` (
+  `borrowernumber` int(11) NOT NULL DEFAULT 0,
+  `module_bit` int(11) NOT NULL DEFAULT 0,
+  `code` varchar(64) NOT NULL,
+  PRIMARY KEY (`borrowernumber`,`module_bit`,`code`),
+  KEY `user_permissions_ibfk_2` (`module_bit`,`code`),
+  CONSTRAINT `user_permissions_ibfk_1` FOREIGN KEY (`borrowernumber`) REFERENCES `borrowers` (`borrowernumber`) ON DELETE CASCADE ON UPDATE CASCADE,
+  CONSTRAINT `user_permissions_ibfk_2` FOREIGN KEY (`module_bit`, `code`) REFERENCES `permissions` (`module_bit`, `code`) ON DELETE CASCADE ON UPDATE CASCADE
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `api_keys` (
+  `client_id` varchar(191) NOT NULL,
+  `secret` varchar(191) NOT NULL,
+  `description` varchar(255) NOT NULL,
+  `patron_id` int(11) NOT NULL,
+  `active` tinyint(1) NOT NULL DEFAULT 1,
+  PRIMARY KEY (`client_id`),
+  UNIQUE KEY `secret` (`secret`),
+  KEY `patron_id` (`patron_id`),
+  CONSTRAINT `api_keys_fk_patron_id` FOREIGN KEY (`patron_id`) REFERENCES `borrowers` (`borrowernumber`) ON DELETE CASCADE ON UPDATE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
 CREATE TABLE `account_debit_types` (

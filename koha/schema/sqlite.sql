@@ -17,9 +17,43 @@ CREATE TABLE "borrowers" (
   "branchcode" varchar(10) NOT NULL DEFAULT '' REFERENCES "branches" ("branchcode"),
   "categorycode" varchar(10) NOT NULL DEFAULT '',
   "userid" varchar(75) DEFAULT NULL UNIQUE,
+  "password" varchar(60) DEFAULT NULL,
   "flags" bigint DEFAULT NULL,
   "email" text DEFAULT NULL,
-  "lang" varchar(25) NOT NULL DEFAULT 'default'
+  "lang" varchar(25) NOT NULL DEFAULT 'default',
+  "login_attempts" integer NOT NULL DEFAULT 0,
+  "password_expiration_date" date DEFAULT NULL,
+  "auth_method" varchar(10) NOT NULL DEFAULT 'password' CHECK ("auth_method" IN ('password', 'two-factor'))
+);
+
+CREATE TABLE "userflags" (
+  "bit" integer NOT NULL DEFAULT 0 PRIMARY KEY,
+  "flag" varchar(30) DEFAULT NULL,
+  "flagdesc" varchar(255) DEFAULT NULL,
+  "defaulton" integer DEFAULT NULL
+);
+
+CREATE TABLE "permissions" (
+  "module_bit" integer NOT NULL DEFAULT 0 REFERENCES "userflags" ("bit") ON DELETE CASCADE ON UPDATE CASCADE,
+  "code" varchar(64) NOT NULL DEFAULT '',
+  "description" varchar(255) DEFAULT NULL,
+  PRIMARY KEY ("module_bit", "code")
+);
+
+CREATE TABLE "user_permissions" (
+  "borrowernumber" integer NOT NULL DEFAULT 0 REFERENCES "borrowers" ("borrowernumber") ON DELETE CASCADE ON UPDATE CASCADE,
+  "module_bit" integer NOT NULL DEFAULT 0,
+  "code" varchar(64) NOT NULL,
+  PRIMARY KEY ("borrowernumber", "module_bit", "code"),
+  FOREIGN KEY ("module_bit", "code") REFERENCES "permissions" ("module_bit", "code") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+CREATE TABLE "api_keys" (
+  "client_id" varchar(191) NOT NULL PRIMARY KEY,
+  "secret" varchar(191) NOT NULL UNIQUE,
+  "description" varchar(255) NOT NULL,
+  "patron_id" integer NOT NULL REFERENCES "borrowers" ("borrowernumber") ON DELETE CASCADE ON UPDATE CASCADE,
+  "active" integer NOT NULL DEFAULT 1
 );
 
 CREATE TABLE "account_debit_types" (

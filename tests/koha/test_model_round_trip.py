@@ -6,7 +6,7 @@ not its default — the longest string it may hold (with multi-byte characters),
 digit of its precision, a datetime, the far end of its integer range. Columns that carry a foreign
 key in Koha's schema point at anchor rows created first.
 """
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -25,6 +25,8 @@ from koha.models import (
     DebitType,
     Library,
     Patron,
+    PermissionCode,
+    UserFlag,
 )
 
 MODELS = kohaschema.koha_models()
@@ -45,6 +47,8 @@ def anchors(db):
         CashRegister.objects.create(name="Anchor", description="", library=library),
         AccountLine.objects.create(interface="intranet"),
         AuthorisedValue.objects.create(category="ANCHOR", authorised_value="ANCHOR"),
+        UserFlag.objects.create(bit=63, flag="anchor"),
+        PermissionCode.objects.create(module_bit=63, code="ANCHOR"),
     ]
     return {
         row._meta.db_table: {f.column: getattr(row, f.attname) for f in row._meta.concrete_fields}
@@ -85,6 +89,8 @@ def _by_type(field) -> object:
         return Decimal(f"-{whole}.{'987654321'[: field.decimal_places]}")
     if isinstance(field, models.DateTimeField):
         return WHEN
+    if isinstance(field, models.DateField):
+        return date(2031, 7, 14)
     if isinstance(field, models.CharField):
         return ("é€😀" + field.column * 20)[: field.max_length]
     if isinstance(field, models.TextField):
@@ -118,7 +124,7 @@ def test_every_koha_table_is_covered():
         "account_debit_types_branches", "account_credit_types_branches", "cash_registers",
         "cash_register_actions", "borrowers", "branches", "authorised_value_categories",
         "authorised_values", "authorised_values_branches", "systempreferences", "statistics",
-        "action_logs",
+        "action_logs", "api_keys", "userflags", "permissions", "user_permissions",
     }
 
 

@@ -1,0 +1,111 @@
+"""Koha's ``haspermission``, mirrored (``C4::Auth``: ``getuserflags``, ``get_user_subpermissions``,
+``_dispatch``).
+
+A patron's permissions are one value per module of ``userflags``: the whole module (its bit is set
+in ``borrowers.flags``, or the module is ``defaulton``), some of its sub-permissions (rows of
+``user_permissions`` that name a code of ``permissions``), or nothing. Koha finds them by
+**userid**: a patron without one has none. A requirement is written as Koha's routes write
+``x-koha-authorization``:
+
+- a dict is AND over its modules: ``{"catalogue": 1, "cash_management": "cashup"}``;
+- a list is OR: ``{"cash_management": ["cashup", "anonymous_refund"]}``;
+- ``1`` asks for the whole module (sub-permissions never satisfy it), ``"*"`` for any part of it,
+  a code for that sub-permission or the whole module; a nested dict is AND over codes.
+
+A superlibrarian (bit 0) has every permission.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+
+from koha.models import PermissionCode, UserFlag, UserPermission
+
+# What kohapay asks of Koha, operation by operation (koha-identity.md §3.3): Koha's own rule for
+# the route or page that does the same thing.
+RECORD_PAYMENT = {"updatecharges": "remaining_permissions"}  # REST POST …/account/credits, …/debits
+SELL = {"cash_management": "takepayment"}  # pos/pay.pl
+REFUND = {"updatecharges": "refund"}
+CASHUP = {"cash_management": "cashup"}  # pos/register.pl's cashup, REST cashups
+VIEW_REGISTERS = {"catalogue": 1, "cash_management": ["cashup", "anonymous_refund"]}
+SEE_PATRONS = {"borrowers": "edit_borrowers"}
+
+WHOLE = True
+NOTHING = False
+
+
+@dataclass(frozen=True)
+class KohaPermissions:
+    """module name → WHOLE, NOTHING or the frozenset of its granted sub-permission codes."""
+
+    modules: Mapping[str, bool | frozenset] = field(default_factory=dict)
+
+    @property
+    def superlibrarian(self) -> bool:
+        return self.modules.get("superlibrarian") is WHOLE
+
+    def allows(self, required: Any) -> bool:
+        return self.superlibrarian or _dispatch(required, self.modules)
+
+
+NONE = KohaPermissions()
+
+
+def _lookup(flags, key) -> Any:
+    """``$flags->{$key}`` one level down."""
+    if isinstance(flags, Mapping):
+        return flags.get(key, NOTHING)
+    if isinstance(flags, frozenset):
+        return WHOLE if key in flags else NOTHING
+    return NOTHING
+
+
+def _dispatch(required, flags) -> bool:
+    if isinstance(required, Mapping):
+        if flags is WHOLE:  # the whole module satisfies whatever is asked of its parts
+            return True
+        return all(_dispatch(req, _lookup(flags, key)) for key, req in required.items())
+    if isinstance(required, (list, tuple)):
+        return any(_dispatch(req, flags) for req in required)
+    if required == "*":
+        return bool(flags)
+    if flags is WHOLE:
+        return True
+    if not flags or required in (1, True):
+        return False
+    return bool(_lookup(flags, required))
+
+
+def for_patron(userid: str | None, flags: int | None, borrowernumber: int) -> KohaPermissions:
+    """``getuserflags`` for this patron: the modules of ``userflags`` by bit and ``defaulton``,
+    then the sub-permission rows of every module not already whole. Two queries."""
+    if not userid:
+        return NONE
+    bits = int(flags or 0)
+    names, modules = {}, {}
+    for bit, name, defaulton in UserFlag.objects.values_list("bit", "flag", "defaulton"):
+        names[bit] = name
+        modules[name] = WHOLE if (bits >> bit) & 1 or defaulton else NOTHING
+    granted: dict[str, set[str]] = {}
+    rows = UserPermission.objects.filter(borrowernumber=borrowernumber).filter(
+        Exists(PermissionCode.objects.filter(module_bit=OuterRef("module_bit"), code=OuterRef("code")))
+    ).values_list("module_bit", "code")
+    for bit, code in rows:
+        if bit in names:
+            granted.setdefault(names[bit], set()).add(code)
+    for name, codes in granted.items():
+        if modules.get(name) is not WHOLE:
+            modules[name] = frozenset(codes)
+    return KohaPermissions(modules)
+
+
+def describe(required) -> Any:
+    """The requirement as Koha puts it in ``required_permissions`` (JSON-ready)."""
+    if isinstance(required, Mapping):
+        return {key: describe(value) for key, value in required.items()}
+    if isinstance(required, (list, tuple)):
+        return [describe(value) for value in required]
+    return required
