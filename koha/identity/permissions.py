@@ -12,6 +12,9 @@ in ``borrowers.flags``, or the module is ``defaulton``), some of its sub-permiss
 - ``1`` asks for the whole module (sub-permissions never satisfy it), ``"*"`` for any part of it,
   a code for that sub-permission or the whole module; a nested dict is AND over codes.
 
+``_dispatch`` follows Koha's own line by line (quirks included: see its docstring), checked
+against the cases of ``t/db_dependent/Auth/haspermission.t``.
+
 A superlibrarian (bit 0) has every permission.
 """
 from __future__ import annotations
@@ -33,19 +36,20 @@ CASHUP = {"cash_management": "cashup"}  # pos/register.pl's cashup, REST cashups
 VIEW_REGISTERS = {"catalogue": 1, "cash_management": ["cashup", "anonymous_refund"]}
 SEE_PATRONS = {"borrowers": "edit_borrowers"}
 
-WHOLE = True
-NOTHING = False
+WHOLE = 1
+NOTHING = 0
 
 
 @dataclass(frozen=True)
 class KohaPermissions:
-    """module name → WHOLE, NOTHING or the frozenset of its granted sub-permission codes."""
+    """module name → WHOLE, NOTHING or {code: 1} of its granted sub-permissions: the shape of
+    Koha's ``getuserflags`` hash, so that ``allows`` can follow ``_dispatch`` step by step."""
 
-    modules: Mapping[str, bool | frozenset] = field(default_factory=dict)
+    modules: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def superlibrarian(self) -> bool:
-        return self.modules.get("superlibrarian") is WHOLE
+        return self.modules.get("superlibrarian") == WHOLE
 
     def allows(self, required: Any) -> bool:
         return self.superlibrarian or _dispatch(required, self.modules)
@@ -54,29 +58,40 @@ class KohaPermissions:
 NONE = KohaPermissions()
 
 
-def _lookup(flags, key) -> Any:
-    """``$flags->{$key}`` one level down."""
-    if isinstance(flags, Mapping):
-        return flags.get(key, NOTHING)
-    if isinstance(flags, frozenset):
-        return WHOLE if key in flags else NOTHING
-    return NOTHING
+def _is_hash(value) -> bool:
+    return isinstance(value, Mapping)
+
+
+def _get(flags, key):
+    """``$flags->{$key}``; on a module that is not a hash (Perl would die) nothing is granted."""
+    return flags.get(key) if _is_hash(flags) else None
+
+
+def _true(value) -> bool:
+    """Perl truth: a hash reference is true even when empty."""
+    return _is_hash(value) or bool(value)
 
 
 def _dispatch(required, flags) -> bool:
-    if isinstance(required, Mapping):
-        if flags is WHOLE:  # the whole module satisfies whatever is asked of its parts
+    """``C4::Auth::_dispatch``, including its quirk: inside a list, a plain name is looked up one
+    level down before it is checked, so ``["tools"]`` needs the whole ``tools`` module while a
+    bare ``"tools"`` is satisfied by any part of it."""
+    if _is_hash(required):
+        if not _is_hash(flags) and flags == WHOLE:  # the whole module grants all of its parts
             return True
-        return all(_dispatch(req, _lookup(flags, key)) for key, req in required.items())
+        return all(_dispatch(req, _get(flags, key)) for key, req in required.items())
     if isinstance(required, (list, tuple)):
-        return any(_dispatch(req, flags) for req in required)
+        return any(
+            _dispatch(req, _get(flags, req) if _is_hash(flags) and _is_name(req) else flags)
+            for req in required
+        )
     if required == "*":
-        return bool(flags)
-    if flags is WHOLE:
-        return True
-    if not flags or required in (1, True):
-        return False
-    return bool(_lookup(flags, required))
+        return _true(flags)
+    return _true(flags) and (not _is_hash(flags) or _true(_get(flags, required)))
+
+
+def _is_name(required) -> bool:
+    return not _is_hash(required) and not isinstance(required, (list, tuple)) and required != "*"
 
 
 def for_patron(userid: str | None, flags: int | None, borrowernumber: int) -> KohaPermissions:
@@ -89,16 +104,16 @@ def for_patron(userid: str | None, flags: int | None, borrowernumber: int) -> Ko
     for bit, name, defaulton in UserFlag.objects.values_list("bit", "flag", "defaulton"):
         names[bit] = name
         modules[name] = WHOLE if (bits >> bit) & 1 or defaulton else NOTHING
-    granted: dict[str, set[str]] = {}
+    granted: dict[str, dict[str, int]] = {}
     rows = UserPermission.objects.filter(borrowernumber=borrowernumber).filter(
         Exists(PermissionCode.objects.filter(module_bit=OuterRef("module_bit"), code=OuterRef("code")))
     ).values_list("module_bit", "code")
     for bit, code in rows:
         if bit in names:
-            granted.setdefault(names[bit], set()).add(code)
+            granted.setdefault(names[bit], {})[code] = WHOLE
     for name, codes in granted.items():
-        if modules.get(name) is not WHOLE:
-            modules[name] = frozenset(codes)
+        if modules.get(name) != WHOLE:
+            modules[name] = codes
     return KohaPermissions(modules)
 
 

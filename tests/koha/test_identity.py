@@ -73,40 +73,67 @@ def test_a_fingerprint_changes_with_the_hash_and_hides_it():
 # --- haspermission ---------------------------------------------------------------------------
 
 CASHIER = KohaPermissions({
-    "superlibrarian": False, "catalogue": True, "tools": frozenset({"edit_news", "label_creator"}),
-    "cash_management": frozenset({"cashup"}), "updatecharges": False, "borrowers": True,
+    "superlibrarian": 0, "catalogue": 1, "tools": {"edit_news": 1, "label_creator": 1},
+    "cash_management": {"cashup": 1}, "updatecharges": 0, "borrowers": 1,
 })
-SUPER = KohaPermissions({"superlibrarian": True, "catalogue": False})
+SUPER = KohaPermissions({"superlibrarian": 1, "catalogue": 0})
+# t/db_dependent/Auth/haspermission.t's second borrower: circulate, catalogue and acquisition by
+# bit, two granular tools permissions.
+BORROWER2 = KohaPermissions({
+    "superlibrarian": 0, "circulate": 1, "catalogue": 1, "acquisition": 1, "updatecharges": 0,
+    "serials": 0, "editcatalogue": 0,
+    "tools": {"upload_local_cover_images": 1, "batch_upload_patron_images": 1},
+})
 
 
 @pytest.mark.parametrize("required, expected", [
-    ({"catalogue": 1}, True),                         # whole module by bit
-    ({"updatecharges": 1}, False),
-    ({"tools": 1}, False),                            # sub-permissions never make the whole module
-    ({"tools": "*"}, True),                           # … but do make "any of it"
-    ({"updatecharges": "*"}, False),
-    ({"tools": "edit_news"}, True),                   # a code held
-    ({"tools": "export_catalog"}, False),             # a code not held
+    # the cases of t/db_dependent/Auth/haspermission.t, in its order
+    ("circulate", True), ("updatecharges", False),
+    ({"circulate": 1, "catalogue": 1}, True), ({"updatecharges": 1}, False),
+    ({"tools": 1}, False), ({"acquisition": "*"}, True), ({"tools": "*"}, True),
+    ({"serials": "*"}, False), ({"acquisition": "budget_manage"}, True),
+    ({"acquisition": "budget_manage", "tools": "edit_news"}, False),
+    ({"tools": {"upload_local_cover_images": 1, "batch_upload_patron_images": 1}}, True),
+    ({"tools": {"upload_local_cover_images": 1, "edit_news": 1}}, False),
+    ({"tools": ["upload_local_cover_images", "edit_news"]}, True),
+    (["circulate", "updatecharges"], True), (["updatecharges", "serials"], False),
+    (["tools"], False),  # in a list, a module name needs the whole module…
+    ("tools", True),     # … while alone it is satisfied by any part of it: Koha's own quirk
+    ([{"acquisition": "*"}], True), ([{"tools": "*"}], True), ([{"serials": "*"}], False),
+    ([{"acquisition": "budget_manage"}], True),
+    ([{"acquisition": "budget_manage"}, {"tools": "edit_news"}], True),
+    ([{"tools": ["upload_local_cover_images"]}, {"tools": ["edit_news"]}], True),
+    ({"nosuchmodule": 1}, False), ({"nosuchmodule": "*"}, False),
+])
+def test_haspermission_as_kohas_own_test_has_it(required, expected):
+    assert BORROWER2.allows(required) is expected
+
+
+@pytest.mark.parametrize("required, expected", [
+    ({"catalogue": 1}, True),
+    ({"tools": "edit_news"}, True),
+    ({"tools": "export_catalog"}, False),
     ({"borrowers": "edit_borrowers"}, True),          # a whole module grants every code
     ({"borrowers": {"edit_borrowers": 1, "delete_borrowers": 1}}, True),
-    ({"tools": {"edit_news": 1, "label_creator": 1}}, True),    # nested hash: all of them
-    ({"tools": {"edit_news": 1, "export_catalog": 1}}, False),
-    ({"tools": ["export_catalog", "label_creator"]}, True),     # list: any of them
-    ({"tools": ["export_catalog"]}, False),
+    ({"borrowers": ["edit_borrowers"]}, True),
     ({"cash_management": ["cashup", "anonymous_refund"]}, True),
-    ({"catalogue": 1, "cash_management": "cashup"}, True),      # hash: all modules
+    ({"cash_management": ["anonymous_refund", "takepayment"]}, False),
+    ({"updatecharges": ["remaining_permissions"]}, False),
+    ({"catalogue": 1, "cash_management": "cashup"}, True),
     ({"catalogue": 1, "cash_management": "takepayment"}, False),
-    ({"nosuchmodule": 1}, False),
     (permissions.VIEW_REGISTERS, True),
+    (permissions.CASHUP, True),
     (permissions.RECORD_PAYMENT, False),
+    (permissions.SELL, False),
+    (permissions.SEE_PATRONS, True),
 ])
-def test_haspermission_truth_table(required, expected):
+def test_kohapays_requirements(required, expected):
     assert CASHIER.allows(required) is expected
 
 
 @pytest.mark.parametrize("required", [
-    {"updatecharges": "remaining_permissions"}, {"tools": 1}, {"nosuchmodule": "x"},
-    permissions.CASHUP, permissions.SELL,
+    {"updatecharges": "remaining_permissions"}, {"tools": 1}, {"nosuchmodule": "x"}, ["tools"],
+    permissions.CASHUP, permissions.SELL, permissions.VIEW_REGISTERS,
 ])
 def test_a_superlibrarian_has_everything(required):
     assert SUPER.allows(required)
@@ -119,11 +146,11 @@ def test_permissions_are_read_as_getuserflags_reads_them():
                        codes=[("cash_management", "cashup"), ("tools", "edit_news"),
                               ("borrowers", "edit_borrowers")])
     found = for_patron(staff.userid, staff.flags, staff.pk)
-    assert found.modules["catalogue"] is True
-    assert found.modules["borrowers"] is True  # whole module wins over its own rows
-    assert found.modules["cash_management"] == frozenset({"cashup"})
-    assert found.modules["tools"] == frozenset({"edit_news"})
-    assert found.modules["updatecharges"] is False
+    assert found.modules["catalogue"] == 1
+    assert found.modules["borrowers"] == 1  # the whole module wins over its own rows
+    assert found.modules["cash_management"] == {"cashup": 1}
+    assert found.modules["tools"] == {"edit_news": 1}
+    assert found.modules["updatecharges"] == 0
     assert found.allows(permissions.VIEW_REGISTERS)
     assert not found.allows(permissions.RECORD_PAYMENT)
 
@@ -249,7 +276,7 @@ def test_can_log_into(independent, who, home, branch, allowed):
 
 
 def test_dashboard_libraries():
-    roaming = KohaPermissions({**CASHIER.modules, "loggedinlibrary": True})
+    roaming = KohaPermissions({**CASHIER.modules, "loggedinlibrary": 1})
     independent = IdentityPreferences(**{**PREFS.__dict__, "independent_branches": True})
     assert dashboard_libraries(SUPER, "A", independent) is None
     assert dashboard_libraries(CASHIER, "A", PREFS) == {"A"}
