@@ -1,8 +1,4 @@
-"""Koha's row recipes: the rows Koha's own code writes for one operation, as unsaved model
-instances. The caller writes them — the intake one payment inside its transaction, the demo
-thousands at a time — so a recipe never touches the database.
-
-Charge-and-pay is ``Koha::Account->add_debit`` followed by ``pay`` of that debit (spec §3.6;
+"""Charge-and-pay is ``Koha::Account->add_debit`` followed by ``pay`` of that debit (spec §3.6;
 ``docs/koha-rows.md`` names Koha's code):
 
 - the debit line (+A) and the PAYMENT credit line (−A), both born outstanding, as Koha inserts
@@ -22,8 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from koha.dumper import SPEC_ORDER, KeyOrder, credit_log_info, debit_log_info
+from koha.dumper import SPEC_ORDER, KeyOrder, debit_log_info
 from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
+from koha.recipes.credits import Credit, fines_log, payment_line, payment_log, payment_statistic
 
 ZERO = Decimal(0)
 
@@ -81,52 +78,44 @@ def charge_and_pay(sale: ChargeAndPay, *, at: datetime, stamped: datetime | None
                    ) -> ChargeAndPayRows:
     """The rows of add_debit + pay at ``at`` (aware). Ids may be given by a writer that
     allocates them itself; otherwise the lines get theirs when they are inserted."""
-    debit, credit = _lines(sale, at, stamped, debit_id, credit_id)
-    return ChargeAndPayRows(debit=debit, credit=credit, statistic=_statistic(sale, at),
-                            logs=_fines_logs(sale, stamped), stamped=stamped)
-
-
-def _lines(sale: ChargeAndPay, at: datetime, stamped: datetime | None, debit_id: int | None,
-           credit_id: int | None) -> tuple[AccountLine, AccountLine]:
-    common = {"patron_id": sale.patron_id, "date": at, "note": sale.note,
-              "manager_id": sale.manager_id, "interface": sale.interface,
-              "library_id": sale.library_id, **({"timestamp": stamped} if stamped else {})}
-    amount = sale.amount
-    debit = AccountLine(
-        **common, accountlines_id=debit_id, amount=amount, amountoutstanding=amount,
-        description=sale.description, debit_type_id=sale.debit_type,
-    )
-    credit = AccountLine(
-        **common, accountlines_id=credit_id, amount=-amount, amountoutstanding=-amount,
-        description="", credit_type_id="PAYMENT", payment_type=sale.payment_type,
-        register_id=sale.register_id, credit_number=sale.credit_number,
-    )
-    return debit, credit
-
-
-def _statistic(sale: ChargeAndPay, at: datetime) -> Statistic:
-    """``statistics.datetime`` is a DATETIME (no zone) that Koha fills with its local wall-clock
-    time: its field (``KohaLocalDateTimeField``) writes the instant in ``KOHA_TIME_ZONE``."""
-    return Statistic(
-        datetime=at, branch=sale.library_id, type="payment", value=-sale.amount,
-        other="", itemtype="", ccode="", borrowernumber=sale.patron_id,
+    credit = _credit(sale)
+    return ChargeAndPayRows(
+        debit=_debit_line(sale, at, stamped, debit_id),
+        credit=payment_line(credit, at=at, stamped=stamped, line_id=credit_id),
+        statistic=payment_statistic(credit, at=at), logs=_fines_logs(sale, credit, stamped),
+        stamped=stamped,
     )
 
 
-def _fines_logs(sale: ChargeAndPay, stamped: datetime | None) -> list[ActionLog]:
+def _credit(sale: ChargeAndPay) -> Credit:
+    return Credit(
+        patron_id=sale.patron_id, manager_id=sale.manager_id, library_id=sale.library_id,
+        interface=sale.interface, amount=sale.amount, payment_type=sale.payment_type,
+        register_id=sale.register_id, note=sale.note, credit_number=sale.credit_number,
+    )
+
+
+def _debit_line(sale: ChargeAndPay, at: datetime, stamped: datetime | None,
+                debit_id: int | None) -> AccountLine:
+    return AccountLine(
+        accountlines_id=debit_id, patron_id=sale.patron_id, date=at, note=sale.note,
+        manager_id=sale.manager_id, interface=sale.interface, library_id=sale.library_id,
+        amount=sale.amount, amountoutstanding=sale.amount, description=sale.description,
+        debit_type_id=sale.debit_type, **({"timestamp": stamped} if stamped else {}),
+    )
+
+
+def _fines_logs(sale: ChargeAndPay, credit: Credit, stamped: datetime | None) -> list[ActionLog]:
     """With FinesLog on, the FINES/CREATE rows of add_debit and add_credit (spec §4.4)."""
     if not sale.fines_log:
         return []
-    common = {"user": sale.manager_id, "module": "FINES", "action": "CREATE",
-              "object": sale.patron_id, "interface": sale.interface,
-              **({"timestamp": stamped} if stamped else {})}
-    who = {"patron_id": sale.patron_id, "note": sale.note, "manager_id": sale.manager_id,
-           "order": sale.log_order}
     passed = sale.amount if sale.amount_as_passed is None else sale.amount_as_passed
+    debit_info = debit_log_info(
+        debit_type=sale.debit_type, amount=passed, description=sale.description,
+        patron_id=sale.patron_id, note=sale.note, manager_id=sale.manager_id,
+        order=sale.log_order)
     return [
-        ActionLog(**common, info=debit_log_info(
-            debit_type=sale.debit_type, amount=passed, description=sale.description, **who)),
-        ActionLog(**common, info=credit_log_info(
-            credit_type="PAYMENT", amount=sale.amount, description="",
-            library_id=sale.library_id, **who)),
+        fines_log(manager_id=sale.manager_id, patron_id=sale.patron_id,
+                  interface=sale.interface, info=debit_info, stamped=stamped),
+        payment_log(credit, order=sale.log_order, stamped=stamped),
     ]

@@ -1,0 +1,85 @@
+"""Paying what a patron already owes: ``Koha::Account->pay`` (spec §3.3–3.5).
+
+``pay`` calls ``payin_amount``: ``add_credit`` writes the PAYMENT credit (−A, born outstanding),
+its CREATE offset (+A), its ``statistics`` row and, with ``FinesLog``, its FINES log; then
+``Koha::Account::Line->apply`` walks the debits it was given, in that order, and for each one
+writes an APPLY offset of −x, where x = min(what the credit has left, what the debit owes), and
+lowers both lines' ``amountoutstanding`` by x, stopping when the credit is used up. Whatever is
+left then goes to the patron's other outstanding debits (``pay``'s "historical behaviour",
+applied whatever ``AccountAutoReconcile`` says); the caller passes them after the named ones,
+in Koha's order (``outstanding_debits``: the patron's lines in id order). ``apply`` writes no
+log rows of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from koha.dumper import SPEC_ORDER, KeyOrder
+from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
+from koha.recipes.credits import Credit, payment_line, payment_log, payment_statistic
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Owed:
+    """A debit the patron owes, as read (locked) before paying."""
+
+    line_id: int
+    outstanding: Decimal
+
+
+@dataclass(frozen=True)
+class Payment(Credit):
+    fines_log: bool = True
+    log_order: KeyOrder = SPEC_ORDER
+
+
+@dataclass
+class PaymentRows:
+    credit: AccountLine
+    statistic: Statistic
+    logs: list[ActionLog]
+    applied: list[tuple[Owed, Decimal]] = field(default_factory=list)  # debit, x: in order
+
+    @property
+    def unapplied(self) -> Decimal:
+        """What ``apply`` left on the credit (−``amountoutstanding``)."""
+        return -self.credit.amountoutstanding
+
+    def offsets(self) -> list[AccountOffset]:
+        """The credit's CREATE (+A, add_credit's sign) and an APPLY (−x) per debit paid: once the
+        credit has its id."""
+        credit_id = self.credit.pk
+        return [
+            AccountOffset(credit_id=credit_id, type=AccountOffset.Type.CREATE,
+                          amount=-self.credit.amount),
+            *(AccountOffset(credit_id=credit_id, debit_id=owed.line_id,
+                            type=AccountOffset.Type.APPLY, amount=-x)
+              for owed, x in self.applied),
+        ]
+
+    def debits_left(self) -> list[tuple[int, Decimal]]:
+        """(debit id, its new ``amountoutstanding``) for each debit paid."""
+        return [(owed.line_id, owed.outstanding - x) for owed, x in self.applied]
+
+
+def pay(payment: Payment, debits: list[Owed], *, at: datetime) -> PaymentRows:
+    """The rows of ``pay`` at ``at`` (aware) applied to ``debits`` in the order given (the
+    named debits first, then the patron's others); the credit leaves with what was not
+    applied still outstanding, as Koha leaves it."""
+    credit = payment_line(payment, at=at)
+    rows = PaymentRows(credit=credit, statistic=payment_statistic(payment, at=at),
+                       logs=[payment_log(payment, order=payment.log_order)]
+                       if payment.fines_log else [])
+    available = payment.amount
+    for owed in debits:
+        if available == ZERO:
+            break
+        x = min(available, owed.outstanding)
+        rows.applied.append((owed, x))
+        available -= x
+    credit.amountoutstanding = -available
+    return rows
