@@ -19,8 +19,8 @@ from koha.models import ApiKey
 from koha.schema.reference_data import install_reference_data
 from tests.factories import koha_staff
 
-SECRET = "123e4567-e89b-12d3-a456-426614174000"
-# The golden vector of koha-identity.md: made by Koha's own Perl library.
+# The golden vector of koha-identity.md (an API secret's shape), hashed by Koha's own Perl library.
+PLAIN = "123e4567-e89b-12d3-a456-426614174000"
 STORED = "$2a$08$qCwXPfw2baWCj7LArmmH.emOHTqiNyfwjyEDLEkUp5U9OLuIP/rNK"
 
 
@@ -29,28 +29,28 @@ def key(active=True):
 
 
 @pytest.mark.parametrize("enabled, grant_type, found, secret, expected", [
-    (True, "client_credentials", key(), SECRET, None),
+    (True, "client_credentials", key(), PLAIN, None),
     # Koha asks about the grant and the preference before it looks at the client…
-    (False, "client_credentials", key(), SECRET, UNIMPLEMENTED_GRANT_TYPE),
-    (True, "password", key(), SECRET, UNIMPLEMENTED_GRANT_TYPE),
+    (False, "client_credentials", key(), PLAIN, UNIMPLEMENTED_GRANT_TYPE),
+    (True, "password", key(), PLAIN, UNIMPLEMENTED_GRANT_TYPE),
     (True, None, None, None, UNIMPLEMENTED_GRANT_TYPE),
     # …then about the key, before its secret (no bcrypt for a revoked key)…
-    (True, "client_credentials", None, SECRET, UNAUTHORIZED_CLIENT),
-    (True, "client_credentials", key(active=False), SECRET, UNAUTHORIZED_CLIENT),
+    (True, "client_credentials", None, PLAIN, UNAUTHORIZED_CLIENT),
+    (True, "client_credentials", key(active=False), PLAIN, UNAUTHORIZED_CLIENT),
     (True, "client_credentials", key(active=False), "wrong", UNAUTHORIZED_CLIENT),
     # …then the secret.
     (True, "client_credentials", key(), "wrong", ACCESS_DENIED),
     (True, "client_credentials", key(), None, ACCESS_DENIED),
-    (True, "client_credentials", key(), SECRET.upper(), ACCESS_DENIED),
+    (True, "client_credentials", key(), PLAIN.upper(), ACCESS_DENIED),
 ])
 def test_kohas_answers_in_kohas_order(enabled, grant_type, found, secret, expected):
     assert refusal(enabled=enabled, grant_type=grant_type, key=found, secret=secret) == expected
 
 
 def test_a_secret_koha_kept_in_clear_never_matches():
-    plain = ApiKey(client_id="c", secret=SECRET, description="", patron_id=1, active=True)
+    plain = ApiKey(client_id="c", secret=PLAIN, description="", patron_id=1, active=True)
     assert refusal(enabled=True, grant_type="client_credentials", key=plain,
-                   secret=SECRET) == ACCESS_DENIED
+                   secret=PLAIN) == ACCESS_DENIED
 
 
 def prefs(independent_branches: bool) -> IdentityPreferences:

@@ -191,3 +191,57 @@ def test_an_owner_without_permissions_still_gets_a_token_as_in_koha(koha_keys_on
     patron with flags 0 gets a token, then 403s); so does kohapay."""
     nobody = koha_staff("nobody", library=koha.cpl)
     assert token_request(koha_api_key(nobody)).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_tokens_at_once_make_one_client():
+    """Two kiosks sharing a key ask for their first token in the same instant: both get one, and
+    the key gets one kohapay client (the loser of the unique index looks again)."""
+    import threading
+
+    from tests.factories import build_koha_world
+
+    koha = build_koha_world()
+    SystemPreference.objects.filter(variable="RESTOAuth2ClientCredentials").update(value="1")
+    owner = koha_staff("clerk", codes=[("updatecharges", "remaining_permissions")],
+                       library=koha.cpl)
+    credentials = koha_api_key(owner)
+    barrier, statuses = threading.Barrier(4), []
+
+    def ask():
+        try:
+            barrier.wait()
+            statuses.append(token_request(credentials).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [200] * 4
+    assert ApiClient.objects.filter(koha_client_id=credentials.client_id).count() == 1
+    assert KohaKeyToken.objects.count() == 4
+
+
+def test_no_secret_or_token_of_a_key_in_any_log(key, caplog):
+    """Everything logged (all loggers, DEBUG) while a key gets a token, fails to, pays and is
+    refused: neither its secret nor a token appears."""
+    import logging
+
+    from payments.intake_log import IntakeJsonFormatter
+    from tests.helpers import bearer_client, payments_url
+
+    caplog.set_level(logging.DEBUG)
+    token = get_token(key)
+    token_request(key, client_secret=key.client_secret + "x")
+    api = bearer_client(token)
+    api.post(payments_url(), {"debit_type": "PRINT", "amount": "1", "payment_type": "CASH",
+                              "register_id": 1}, format="json")
+    api.post(payments_url(), {"debit_type": "PRINT", "amount": "nope"}, format="json")
+    bearer_client(token + "x").get(payments_url())
+    text = caplog.text + "".join(IntakeJsonFormatter().format(r) for r in caplog.records)
+    assert caplog.records, "nothing was logged at all"
+    for value in (key.client_secret, token, token[3:]):
+        assert value not in text
