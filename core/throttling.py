@@ -104,14 +104,23 @@ class TokenClientThrottle(KohapayThrottle):
 
 def token_request_client_id(request) -> str | None:
     """The client_id of a token request: from HTTP Basic client authentication, else the form."""
+    return token_request_credentials(request)[0]
+
+
+def token_request_credentials(request) -> tuple[str | None, str | None]:
+    """(client_id, client_secret) of a token request: from an HTTP Basic header when there is
+    one (as Koha reads it: base64 of ``id:secret``), else from the form; None when absent or
+    unreadable."""
     header = request.META.get("HTTP_AUTHORIZATION", "")
     if header[:6].lower() == "basic ":
         try:
             pair = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
         except (binascii.Error, UnicodeDecodeError, ValueError):
-            return None
-        return pair.split(":", 1)[0] or None
+            return None, None
+        client_id, _, secret = pair.partition(":")
+        return client_id or None, secret or None
     try:
-        return request._request.POST.get("client_id") or None
+        form = request._request.POST
+        return form.get("client_id") or None, form.get("client_secret") or None
     except (MultiPartParserError, ValueError):  # a malformed body: the token view refuses it
-        return None
+        return None, None

@@ -153,7 +153,9 @@ USE_I18N = True
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["payments.authentication.ApiClientAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A Koha API key's owner must also hold the view's Koha permission (payments.permissions).
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated",
+                                   "payments.permissions.HoldsKohaPermission"],
     "DEFAULT_PARSER_CLASSES": ["core.parsers.DecimalJSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["core.renderers.ExactJSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

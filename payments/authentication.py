@@ -14,6 +14,14 @@ Instead one indexed query (``payments.sql.token_row``) does what the toolkit's
   resource check asks for no scope, and neither do we;
 - its application must belong to an *active* kohapay client whose staff patron still exists in
   Koha — deactivating a client invalidates its tokens at once, without touching them.
+
+Tokens of Koha API keys (``payments.services.koha_keys``; they start with ``kk_``, which the
+toolkit's never do) are found by their SHA-256 in kohapay's own table, in one query that also
+reads the key and its owner: the token must be unexpired, its kohapay client active, the key
+still in Koha's ``api_keys`` and active, its owner still a patron — stricter than Koha, which
+checks ``active`` only when it issues a token. A second query reads the owner's permissions
+(``koha.identity.permissions.for_patron``), which ``payments.permissions`` checks against the
+view's. kohapay's own clients' path is unchanged: one query.
 """
 import hashlib
 from dataclasses import dataclass
@@ -24,11 +32,16 @@ from oauth2_provider.models import get_access_token_model
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from koha.identity.api_keys import KeyOwner
+from koha.identity.permissions import for_patron
 from payments import sql
-from payments.models import ApiClient
+from payments.models import ApiClient, KohaKeyToken
+from payments.services.koha_keys import TOKEN_PREFIX, token_checksum
 
 INVALID_TOKEN = "The access token is missing, malformed, expired or revoked."
 INACTIVE_CLIENT = "This API client is not active (or its staff patron no longer exists in Koha)."
+REVOKED_KEY = ("This token's Koha API key was revoked or deleted in Koha (or its owner no longer "
+               "exists).")
 # What the toolkit puts in WWW-Authenticate for a token it refuses (RFC 6750 §3).
 NOT_FOUND = {"error": "invalid_token", "error_description": "The access token is invalid."}
 EXPIRED = {"error": "invalid_token", "error_description": "The access token has expired."}
@@ -39,6 +52,7 @@ class ClientPrincipal:
     """``request.user`` of an API call: the client, not a Django user."""
 
     client: ApiClient
+    owner: KeyOwner | None = None  # a Koha API key's owner; None for kohapay's own clients
     is_authenticated = True
     is_anonymous = False
 
@@ -58,6 +72,8 @@ class ApiClientAuthentication(BaseAuthentication):
         if not header:
             return None
         token = bearer_token(header)
+        if token and token.startswith(TOKEN_PREFIX):
+            return self.authenticate_koha_key(request, token)
         found = token_check(token) if token else None
         if found is None or not found.unexpired:
             request.oauth2_error = EXPIRED if found is not None else NOT_FOUND
@@ -67,6 +83,19 @@ class ApiClientAuthentication(BaseAuthentication):
         access_token = get_access_token_model().from_db(
             connection.alias, ["id", "application_id"], [found.token_id, found.application_id])
         return ClientPrincipal(found.client), access_token
+
+    def authenticate_koha_key(self, request, token: str):
+        found = koha_key_token_check(token)
+        if found is None or not found.unexpired:
+            request.oauth2_error = EXPIRED if found is not None else NOT_FOUND
+            raise exceptions.AuthenticationFailed(INVALID_TOKEN)
+        if not found.client.active:
+            raise exceptions.AuthenticationFailed(INACTIVE_CLIENT)
+        if found.owner is None:
+            raise exceptions.AuthenticationFailed(REVOKED_KEY)
+        token_row = KohaKeyToken.from_db(connection.alias, ["id", "client_id"],
+                                         [found.token_id, found.client.pk])
+        return ClientPrincipal(found.client, owner=found.owner), token_row
 
     def authenticate_header(self, request):
         """``Bearer realm="kohapay"`` plus the toolkit's error attributes when a token failed."""
@@ -106,3 +135,32 @@ def token_check(token: str) -> TokenCheck | None:
                                   [client_id, name, bool(active), application_id, staff_id])
     return TokenCheck(unexpired=bool(unexpired), token_id=token_id,
                       application_id=application_id, client=found, staff_exists=bool(staff))
+
+
+@dataclass(frozen=True)
+class KohaKeyCheck:
+    """What one look-up of a presented Koha key token found."""
+
+    unexpired: bool
+    token_id: int
+    client: ApiClient  # acting as the owner (staff_patron_id), whatever the row last recorded
+    owner: KeyOwner | None  # None: the key is revoked or gone, or its owner is
+
+
+def koha_key_token_check(token: str) -> KohaKeyCheck | None:
+    """The presented Koha key token, its client, the key (if still active) and its owner in one
+    query (``sql.koha_key_token_row``), then — for a live token of an active client — the
+    owner's permissions in one more; None if no such token."""
+    row = sql.koha_key_token_row(token_checksum(token), timezone.now())
+    if row is None:
+        return None
+    unexpired, token_id, client_id, name, active, koha_client_id, owner_id, userid, flags, home = row
+    owner = None
+    if owner_id is not None and unexpired and active:
+        owner = KeyOwner(borrowernumber=owner_id, userid=userid, home_library=home,
+                         permissions=for_patron(userid, flags, owner_id))
+    client = ApiClient.from_db(
+        connection.alias, ["id", "name", "active", "application_id", "koha_client_id",
+                           "staff_patron_id"],
+        [client_id, name, bool(active), None, koha_client_id, owner_id])
+    return KohaKeyCheck(unexpired=bool(unexpired), token_id=token_id, client=client, owner=owner)

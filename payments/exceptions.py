@@ -22,8 +22,16 @@ Hierarchy (one leaf per rule; ``default_code`` is the ``error_code`` a client se
   - ``ConflictError`` (409): ``DuplicateExternalId``, ``ConcurrentChange``
   - ``IdempotencyKeyReused`` (422)
   - ``InvariantViolation`` (500): a bug in kohapay, never the client's fault
+
+Outside the intake's rules, for Koha API keys:
+
+- ``MissingPermission`` (403): the key's owner lacks the Koha permission of the operation
+- ``TokenRefused``: Koha's own answers at the token endpoint (``error`` is Koha's word for word)
+  - ``UnimplementedGrantType`` (400), ``UnauthorizedClient`` (403), ``AccessDenied`` (403)
 """
 from core.errors import KohaError
+from koha.identity.api_keys import ACCESS_DENIED, UNAUTHORIZED_CLIENT, UNIMPLEMENTED_GRANT_TYPE
+from koha.identity.permissions import describe
 
 
 class PaymentError(KohaError):
@@ -262,3 +270,55 @@ class InvariantViolation(PaymentError):
     default_code = "internal_server_error"
     default_message = ("Something went wrong, check kohapay's logs for details. "
                        "Nothing was recorded.")
+
+
+# --- Koha API keys -----------------------------------------------------------------------------
+class MissingPermission(KohaError):
+    """A Koha API key's owner does not hold, in Koha, the permission the operation needs (the
+    view's ``koha_permission``); Koha's own answer, with the requirement in
+    ``required_permissions``."""
+
+    status_code = 403
+    default_code = "missing_permission"
+    default_message = "Authorization failure. Missing required permission(s)."
+
+    def __init__(self, required):
+        super().__init__(extra={"required_permissions": describe(required)})
+
+
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}  # RFC 6749 §5.1, errors included
+
+
+class TokenRefused(KohaError):
+    """Koha's refusal of a token request for a Koha API key (``koha.identity.api_keys``):
+    ``error`` is Koha's own string, so a client written for Koha reads it unchanged."""
+
+    def __init__(self):
+        super().__init__(headers=dict(NO_STORE))
+
+
+class UnimplementedGrantType(TokenRefused):
+    """``grant_type`` is not ``client_credentials``, or ``RESTOAuth2ClientCredentials`` is off."""
+
+    default_code = "unsupported_grant_type"
+    default_message = UNIMPLEMENTED_GRANT_TYPE
+
+
+class UnauthorizedClient(TokenRefused):
+    """No Koha API key has this client_id, or it is revoked (in Koha or, for kohapay, in kohapay)."""
+
+    status_code = 403
+    default_code = UNAUTHORIZED_CLIENT
+    default_message = UNAUTHORIZED_CLIENT
+
+
+class AccessDenied(TokenRefused):
+    """The secret does not match the key's."""
+
+    status_code = 403
+    default_code = ACCESS_DENIED
+    default_message = ACCESS_DENIED
+
+
+TOKEN_REFUSALS = {cls.default_message: cls
+                  for cls in (UnimplementedGrantType, UnauthorizedClient, AccessDenied)}

@@ -10,7 +10,8 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers
 
-from core.errors import DATABASE_UNAVAILABLE
+from core.errors import DATABASE_UNAVAILABLE, KohaError
+from koha.identity.permissions import RECORD_PAYMENT
 from payments import exceptions as err
 
 TOKEN_URL = "/api/v1/oauth/token"
@@ -26,8 +27,13 @@ class ApiClientAuthenticationScheme(OpenApiAuthenticationExtension):
         return {
             "type": "oauth2",
             "description": "POST client_id and client_secret (form-encoded, "
-                           "grant_type=client_credentials) to the token URL, then send "
-                           "`Authorization: Bearer <access_token>`. Tokens last an hour.",
+                           "grant_type=client_credentials, or as an HTTP Basic header) to the "
+                           "token URL, then send `Authorization: Bearer <access_token>`. Tokens "
+                           "last an hour. The credentials are a kohapay API client's or a Koha "
+                           "API key's (made in Koha for a staff patron; needs "
+                           "RESTOAuth2ClientCredentials). A Koha key acts as its owner, whose "
+                           "Koha permission is checked on every request, as are the key itself "
+                           "(revoked or deleted: 401) and the owner (deleted: 401).",
             "flows": {"clientCredentials": {
                 "tokenUrl": TOKEN_URL, "scopes": {"payments": "Record and read payments"},
             }},
@@ -58,21 +64,32 @@ class DuplicateExternalIdErrorSerializer(KohaErrorSerializer):
                                   "with this external_id.")
 
 
+class MissingPermissionErrorSerializer(KohaErrorSerializer):
+    required_permissions = serializers.JSONField(
+        required=False, help_text="With missing_permission (a Koha API key): the Koha "
+                                  "permission the operation needs, as Koha's routes write it.")
+
+
 @extend_schema_serializer(component_name="Token")  # → TokenRequest
 class TokenRequestSerializer(serializers.Serializer):
     grant_type = serializers.ChoiceField(choices=["client_credentials"])
-    client_id = serializers.CharField()
-    client_secret = serializers.CharField()
+    client_id = serializers.CharField(
+        required=False, help_text="A kohapay client's, or a Koha API key's (a UUID made in "
+                                  "Koha). Or in an HTTP Basic header with the secret.")
+    client_secret = serializers.CharField(required=False,
+                                          help_text="Or in an HTTP Basic header.")
 
 
 class TokenResponseSerializer(serializers.Serializer):
     access_token = serializers.CharField()
     token_type = serializers.CharField(help_text="Always Bearer.")
     expires_in = serializers.IntegerField(help_text="Seconds (3600).")
-    scope = serializers.CharField()
+    scope = serializers.CharField(required=False,
+                                  help_text="kohapay clients only (payments); Koha keys' "
+                                            "answer, like Koha's, has none.")
 
 
-def error_example(exc: err.PaymentError, status: int | None = None, **body) -> OpenApiExample:
+def error_example(exc: KohaError, status: int | None = None, **body) -> OpenApiExample:
     value = {"error": exc.default_message, "error_code": exc.default_code, **body}
     return OpenApiExample(exc.default_code, value=value, response_only=True,
                           status_codes=[str(status or exc.status_code)])
@@ -155,8 +172,25 @@ UNAUTHORIZED_EXAMPLES = [
     generic_example("invalid_token", "The access token is missing, malformed, expired or "
                                      "revoked.", 401),
 ]
+MISSING_PERMISSION_EXAMPLE = error_example(
+    err.MissingPermission(RECORD_PAYMENT),
+    required_permissions={"updatecharges": "remaining_permissions"})
 FORBIDDEN_EXAMPLES = [error_example(cls()) for cls in (
-    err.LibraryOutOfScope, err.RegisterOutOfScope, err.DebitTypeOutOfScope)]
+    err.LibraryOutOfScope, err.RegisterOutOfScope, err.DebitTypeOutOfScope)
+] + [MISSING_PERMISSION_EXAMPLE]
+TOKEN_EXAMPLES = [
+    OpenApiExample(
+        "Token of a kohapay client", response_only=True, status_codes=["200"],
+        value={"access_token": "Jk1c0n3S8kP…", "token_type": "Bearer", "expires_in": 3600,
+               "scope": "payments"}),
+    OpenApiExample(
+        "Token of a Koha API key", response_only=True, status_codes=["200"],
+        value={"access_token": "kk_Zq3…", "token_type": "Bearer", "expires_in": 3600}),
+    generic_example("invalid_client", "Client authentication failed: unknown client_id, wrong "
+                    "client_secret or inactive client.", 401),
+    *[error_example(cls()) for cls in (
+        err.UnimplementedGrantType, err.UnauthorizedClient, err.AccessDenied)],
+]
 CONFLICT_EXAMPLES = [
     error_example(err.DuplicateExternalId(), payment_id=2),
     error_example(err.ConcurrentChange()),
@@ -168,8 +202,13 @@ def error_response(description: str, serializer=KohaErrorSerializer) -> OpenApiR
     return OpenApiResponse(serializer, description=description)
 
 
+# A Koha API key whose owner lacks the Koha permission (every payment operation).
+MISSING_PERMISSION = {403: error_response(
+    "A Koha API key whose owner lacks, in Koha, the permission this needs "
+    "(updatecharges: remaining_permissions).", MissingPermissionErrorSerializer)}
 COMMON_ERRORS = {
-    401: error_response("No, malformed, expired or revoked token, or inactive client."),
+    401: error_response("No, malformed, expired or revoked token, inactive client, or a Koha "
+                        "API key revoked or deleted in Koha (or its owner deleted)."),
     429: error_response("Too many requests from this client (KOHAPAY_API_RATE); retry after "
                         "Retry-After seconds. Nothing was recorded."),
     500: error_response("A bug: kohapay refused to commit a ledger that failed its checks."),

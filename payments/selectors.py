@@ -9,16 +9,19 @@ from payments import sql
 from payments.models import ApiClient, Intake
 
 # Koha's defaults when a preference row is missing (installer/data/mysql/mandatory/sysprefs.sql).
-PREFERENCE_DEFAULTS = {"UseCashRegisters": "0", "FinesLog": "1", "AutoCreditNumber": ""}
+PREFERENCE_DEFAULTS = {"UseCashRegisters": "0", "FinesLog": "1", "AutoCreditNumber": "",
+                       "IndependentBranches": "0"}
 
 
 @dataclass(frozen=True)
 class IntakePreferences:
-    """The system preferences Koha reads on the add_debit + pay path (spec §2.7)."""
+    """The system preferences Koha reads on the add_debit + pay path (spec §2.7), and
+    ``IndependentBranches`` for where a Koha API key's owner may act."""
 
     use_cash_registers: bool
     fines_log: bool
     auto_credit_number: str
+    independent_branches: bool
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ def _preferences(stored: dict[str, str | None]) -> IntakePreferences:
         use_cash_registers=(values["UseCashRegisters"] or "0").strip() == "1",
         fines_log=(values["FinesLog"] or "0").strip() == "1",
         auto_credit_number=(values["AutoCreditNumber"] or "").strip(),
+        # Read as Perl's truth: only "" and "0" are off (koha.identity.preferences).
+        independent_branches=(values["IndependentBranches"] or "").strip() not in {"", "0"},
     )
 
 

@@ -30,14 +30,15 @@ from django.db import connection, models
 from django.db.models.expressions import DatabaseDefault
 from oauth2_provider.models import get_access_token_model
 
-from koha.models import AccountLine, Patron
-from payments.models import ApiClient
+from koha.models import AccountLine, ApiKey, Patron
+from payments.models import ApiClient, KohaKeyToken
 
 REFERENCES = """
 SELECT 'patron', NULL, NULL, borrowernumber, NULL, NULL
   FROM borrowers WHERE borrowernumber = %(patron)s
 UNION ALL SELECT 'pref', variable, value, NULL, NULL, NULL
-  FROM systempreferences WHERE variable IN ('UseCashRegisters', 'FinesLog', 'AutoCreditNumber')
+  FROM systempreferences
+ WHERE variable IN ('UseCashRegisters', 'FinesLog', 'AutoCreditNumber', 'IndependentBranches')
 UNION ALL SELECT 'client_library', b.branchcode, NULL, NULL, NULL, NULL
   FROM kohapay_api_client_libraries s JOIN branches b ON b.branchcode = s.library_id
  WHERE s.apiclient_id = %(client)s
@@ -109,6 +110,39 @@ def _token_sql() -> str:
         f" c.id, c.name, c.active, c.staff_patron_id,"
         f" EXISTS(SELECT 1 FROM {patron} p WHERE p.borrowernumber = c.staff_patron_id)"
         f" FROM {token} t LEFT JOIN {client} c ON c.application_id = t.application_id"
+        f" WHERE t.token_checksum = %s"
+    )
+
+
+def koha_key_token_row(checksum: str, now) -> tuple | None:
+    """A Koha API key's token (by its checksum), its kohapay client, and — while the key is in
+    Koha's ``api_keys`` and active — the key's owner, in one indexed query: (unexpired, token
+    id, client id, name, active, koha client_id, owner borrowernumber, userid, flags, home
+    library), the owner's four NULL when the key is revoked or gone (or its owner is); or None.
+
+    Why SQL: every request with a Koha key runs it, and Koha's key is no foreign key of kohapay's
+    (``koha_client_id`` is text), so the ORM can only reach it through one correlated subquery
+    per column. That queryset made an intake 25 % more expensive in CPU (6.99 → 9.30 ms Python
+    CPU per intake; wall 12.9 → 15.6 ms, −17 %), the check itself 1.9 against 3.8 ms (in-process
+    intakes through the test client as ``make bench``'s "ms per intake"; 9 alternating runs of
+    200 intakes, medians, 2026-12-06; docs/performance.md, "Issue 14"): the same reason, and
+    about the same figure, as ``token_row``'s."""
+    with connection.cursor() as cursor:
+        cursor.execute(_koha_key_token_sql(),
+                       [connection.ops.adapt_datetimefield_value(now), checksum])
+        return cursor.fetchone()
+
+
+@cache
+def _koha_key_token_sql() -> str:
+    token, client = KohaKeyToken._meta.db_table, ApiClient._meta.db_table
+    key, patron = ApiKey._meta.db_table, Patron._meta.db_table
+    return (
+        f"SELECT CASE WHEN t.expires > %s THEN 1 ELSE 0 END, t.id, c.id, c.name, c.active,"
+        f" c.koha_client_id, p.borrowernumber, p.userid, p.flags, p.branchcode"
+        f" FROM {token} t JOIN {client} c ON c.id = t.client_id"
+        f" LEFT JOIN {key} k ON k.client_id = c.koha_client_id AND k.active = 1"
+        f" LEFT JOIN {patron} p ON p.borrowernumber = k.patron_id"
         f" WHERE t.token_checksum = %s"
     )
 

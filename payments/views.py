@@ -1,12 +1,14 @@
 """The payment API: validate → call the service or a selector → render. No ORM call here."""
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework.parsers import FormParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.throttling import TokenClientThrottle, TokenIPThrottle
+from core.throttling import TokenClientThrottle, TokenIPThrottle, token_request_credentials
+from koha.identity.permissions import RECORD_PAYMENT
 from payments import exceptions as err
 from payments import openapi as docs
 from payments import selectors
@@ -21,6 +23,7 @@ from payments.serializers import (
 )
 from payments.services.idempotency import request_hash, validate_idempotency_key
 from payments.services.intake import record_payment
+from payments.services.koha_keys import issue_token
 
 TAGS = ["payments"]
 
@@ -41,6 +44,8 @@ def payment_location(patron_id: int, payment_id: int) -> str:
 class PatronPaymentsView(IntakeLogMixin, APIView):
     """``/patrons/{patron_id}/account/payments``: record a payment, or find the client's own."""
 
+    koha_permission = RECORD_PAYMENT  # Koha's rule for its REST credits and debits
+
     @extend_schema(
         operation_id="recordPatronPayment", tags=TAGS,
         summary="Record a charge and its payment in one transaction",
@@ -55,7 +60,10 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
                                  "replay of an identical earlier request)."),
             400: docs.error_response("Malformed JSON, a body that breaks a rule (each with its "
                                      "own error_code), or a bad Idempotency-Key."),
-            403: docs.error_response("Outside the client's libraries, registers or debit types."),
+            403: docs.error_response("Outside the client's libraries, registers or debit "
+                                     "types; or a Koha API key whose owner lacks the Koha "
+                                     "permission (missing_permission).",
+                                     docs.MissingPermissionErrorSerializer),
             404: docs.error_response("No such patron."),
             409: OpenApiResponse(docs.DuplicateExternalIdErrorSerializer, description="The "
                                  "external_id was already used (its payment_id is given), or "
@@ -79,8 +87,8 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
         key = validate_idempotency_key(request.headers.get("Idempotency-Key"))
         data = validated_intake(request.data)
         result = record_payment(
-            client=request.user.client, patron_id=patron_id, idempotency_key=key,
-            request_hash=request_hash(patron_id, data), **data,
+            client=request.user.client, owner=request.user.owner, patron_id=patron_id,
+            idempotency_key=key, request_hash=request_hash(patron_id, data), **data,
         )
         headers = {"Location": payment_location(result.patron_id, result.payment_id)}
         if result.replayed:
@@ -95,8 +103,9 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
         parameters=[docs.PATRON_ID, PaymentListQuerySerializer],
         responses={200: PaymentIntakeResultSerializer(many=True),
                    400: docs.error_response("A bad external_id or patron_id."),
-                   **docs.COMMON_ERRORS},
-        examples=[docs.RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES, docs.UNAVAILABLE_EXAMPLE],
+                   **docs.MISSING_PERMISSION, **docs.COMMON_ERRORS},
+        examples=[docs.RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES,
+                  docs.MISSING_PERMISSION_EXAMPLE, docs.UNAVAILABLE_EXAMPLE],
     )
     def get(self, request, patron_id):
         patron_id = path_id(patron_id, "patron_id")
@@ -111,6 +120,8 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
 class PatronPaymentView(APIView):
     """``/patrons/{patron_id}/account/payments/{payment_id}``: one of the client's payments."""
 
+    koha_permission = RECORD_PAYMENT
+
     @extend_schema(
         operation_id="getPatronPayment", tags=TAGS,
         summary="A payment this client recorded, with the body of its 201",
@@ -118,9 +129,10 @@ class PatronPaymentView(APIView):
         responses={200: PaymentIntakeResultSerializer,
                    400: docs.error_response("A bad patron_id or payment_id."),
                    404: docs.error_response("No such payment recorded by this client."),
-                   **docs.COMMON_ERRORS},
+                   **docs.MISSING_PERMISSION, **docs.COMMON_ERRORS},
         examples=[docs.RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES,
-                  docs.error_example(err.PaymentNotFound()), docs.UNAVAILABLE_EXAMPLE],
+                  docs.error_example(err.PaymentNotFound()), docs.MISSING_PERMISSION_EXAMPLE,
+                  docs.UNAVAILABLE_EXAMPLE],
     )
     def get(self, request, patron_id, payment_id):
         intake = selectors.client_intake(
@@ -133,8 +145,9 @@ class PatronPaymentView(APIView):
 
 
 class TokenView(APIView):
-    """``/oauth/token``: django-oauth-toolkit's client-credentials flow (see ``payments.oauth``);
-    an APIView only so that the token request is part of the OpenAPI description."""
+    """``/oauth/token``: a Koha API key's token (``services.koha_keys``), else
+    django-oauth-toolkit's client-credentials flow for kohapay's own clients (``payments.oauth``);
+    an APIView so that the token request is part of the OpenAPI description."""
 
     authentication_classes = []
     permission_classes = [AllowAny]
@@ -144,21 +157,36 @@ class TokenView(APIView):
     @extend_schema(
         operation_id="getToken", tags=["authentication"], auth=[],
         summary="Get an access token (OAuth2 client credentials, as Koha)",
+        description="Credentials in the form or an HTTP Basic header: a kohapay API client's "
+                    "(create_api_client), or a Koha API key's — made in Koha (Patrons → API "
+                    "keys) for a staff patron who holds updatecharges: remaining_permissions, "
+                    "with RESTOAuth2ClientCredentials on. A Koha key gets Koha's own answers "
+                    "(its error word in error, kohapay's error_code beside it) and acts as its "
+                    "owner; kohapay re-checks the key, the owner and the owner's permission on "
+                    "every request.",
         request={"application/x-www-form-urlencoded": docs.TokenRequestSerializer},
         responses={200: docs.TokenResponseSerializer,
-                   400: docs.error_response("Malformed request or unsupported grant type."),
-                   401: docs.error_response("Unknown client, wrong secret or inactive client."),
+                   400: docs.error_response("Malformed request or unsupported grant type; for a "
+                                            "Koha key, Koha's \"Unimplemented grant type\" "
+                                            "(also when RESTOAuth2ClientCredentials is off)."),
+                   401: docs.error_response("kohapay client: unknown client, wrong secret or "
+                                            "inactive client."),
+                   403: docs.error_response("Koha API key: unauthorized_client (no such key, or "
+                                            "revoked in Koha or deactivated in kohapay) or "
+                                            "access_denied (wrong secret)."),
                    429: docs.error_response("Too many token requests for this client_id or from "
                                             "this address (KOHAPAY_TOKEN_RATE); see "
                                             "Retry-After.")},
-        examples=[
-            OpenApiExample(
-                "Token", response_only=True, status_codes=["200"],
-                value={"access_token": "Jk1c0n3S8kP…", "token_type": "Bearer",
-                       "expires_in": 3600, "scope": "payments"}),
-            docs.generic_example("invalid_client", "Client authentication failed: unknown "
-                                 "client_id, wrong client_secret or inactive client.", 401),
-        ],
+        examples=docs.TOKEN_EXAMPLES,
     )
     def post(self, request):
-        return KohaTokenView.as_view()(request._request)
+        try:
+            grant_type = request._request.POST.get("grant_type")
+        except (MultiPartParserError, ValueError):  # a malformed body: the toolkit refuses it
+            return KohaTokenView.as_view()(request._request)
+        client_id, client_secret = token_request_credentials(request)
+        issued = issue_token(grant_type=grant_type, client_id=client_id,
+                             client_secret=client_secret)
+        if issued is None:
+            return KohaTokenView.as_view()(request._request)
+        return Response(issued.body, headers=err.NO_STORE)

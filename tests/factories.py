@@ -10,6 +10,7 @@ from factory.django import DjangoModelFactory
 from koha.models import (
     AccountLine,
     AccountOffset,
+    ApiKey,
     AuthorisedValue,
     CashRegister,
     CashRegisterAction,
@@ -255,3 +256,16 @@ def koha_staff(userid: str, password: str | None = "s3cret-pass", *, modules=(),
         for module, code in codes
     )
     return patron
+
+
+def koha_api_key(owner: Patron, *, description: str = "Lobby kiosk", active: bool = True,
+                 secret: str | None = None) -> SimpleNamespace:
+    """A Koha API key as Koha's ``Koha::ApiKey->store`` makes one: a UUID client_id, a UUID
+    secret stored as ``$2a$08$`` bcrypt; returns ``client_id``, ``client_secret`` (in clear, as
+    Koha shows it once) and the ``key`` row."""
+    import uuid
+
+    client_id, secret = str(uuid.uuid4()), secret or str(uuid.uuid4())
+    key = ApiKey.objects.create(client_id=client_id, secret=passwords.koha_hash(secret),
+                                description=description, patron=owner, active=active)
+    return SimpleNamespace(client_id=client_id, client_secret=secret, key=key)

@@ -76,6 +76,15 @@ CREATE TABLE `api_keys` (
   CONSTRAINT `api_keys_fk_patron_id` FOREIGN KEY (`patron_id`) REFERENCES `borrowers` (`borrowernumber`) ON DELETE CASCADE ON UPDATE CASCADE
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
 
+-- Koha's own OAuth tokens (Koha::OAuth): kohapay never reads nor writes them; here so that the
+-- tests can prove it (a row here would open Koha's whole REST API).
+CREATE TABLE `oauth_access_tokens` (
+  `access_token` varchar(191) NOT NULL,
+  `client_id` varchar(191) NOT NULL,
+  `expires` int(11) NOT NULL,
+  PRIMARY KEY (`access_token`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
 CREATE TABLE `account_debit_types` (
   `code` varchar(80) NOT NULL,
   `description` varchar(200) DEFAULT NULL,

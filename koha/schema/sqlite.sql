@@ -56,6 +56,13 @@ CREATE TABLE "api_keys" (
   "active" integer NOT NULL DEFAULT 1
 );
 
+-- Koha's own OAuth tokens: kohapay never reads nor writes them (see mariadb.sql).
+CREATE TABLE "oauth_access_tokens" (
+  "access_token" varchar(191) NOT NULL PRIMARY KEY,
+  "client_id" varchar(191) NOT NULL,
+  "expires" integer NOT NULL
+);
+
 CREATE TABLE "account_debit_types" (
   "code" varchar(80) NOT NULL PRIMARY KEY,
   "description" varchar(200) DEFAULT NULL,

@@ -1,5 +1,6 @@
-"""kohapay's own records of the payments app: API clients and intakes (Koha's tables are in
-``koha.models``)."""
+"""kohapay's own records of the payments app: API clients, intakes and the tokens of Koha API keys
+(Koha's tables are in ``koha.models``)."""
 from payments.models.intake import ApiClient, Intake
+from payments.models.tokens import KohaKeyToken
 
-__all__ = ["ApiClient", "Intake"]
+__all__ = ["ApiClient", "Intake", "KohaKeyToken"]

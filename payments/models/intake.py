@@ -9,25 +9,40 @@ from core.exact_json import ExactJSONDecoder, ExactJSONEncoder
 
 
 class ApiClient(models.Model):
-    """A kiosk, POS terminal or payment gateway allowed to record payments.
+    """A kiosk, POS terminal or payment gateway allowed to record payments. Two kinds:
 
-    It authenticates with OAuth2 client credentials (the ``application``; the secret is stored
-    hashed by django-oauth-toolkit) and acts as a Koha staff patron, who becomes ``manager_id``.
-    Empty ``registers`` / ``debit_types`` mean: all of its libraries' registers / all eligible types.
+    - a **kohapay client** (``application``): OAuth2 client credentials made by kohapay (the
+      secret is stored hashed by django-oauth-toolkit); it acts as ``staff_patron`` at its
+      ``libraries`` (at least one);
+    - a **Koha API key** (``koha_client_id``): the key and its secret live in Koha's ``api_keys``;
+      this row is made on its first token (or by ``manage.py api_key_scope``) so that intakes,
+      idempotency keys and ``external_id`` belong to it like to any client. It acts as the key's
+      owner, at the libraries Koha lets the owner act in; ``libraries``, ``registers`` and
+      ``debit_types`` only narrow that (empty ``libraries``: no narrowing).
+
+    Empty ``registers`` / ``debit_types`` mean: all of its libraries' registers / all eligible
+    types.
     """
 
     name = models.CharField(max_length=100, unique=True)
     active = models.BooleanField(default=True, help_text="Inactive clients' tokens are refused.")
     application = models.OneToOneField(
-        "oauth2_provider.Application", models.PROTECT, related_name="api_client"
+        "oauth2_provider.Application", models.PROTECT, null=True, blank=True,
+        related_name="api_client", help_text="A kohapay client's OAuth2 credentials.",
+    )
+    koha_client_id = models.CharField(
+        max_length=191, null=True, blank=True, unique=True,
+        help_text="A Koha API key's client_id (Koha table api_keys).",
     )
     staff_patron = models.ForeignKey(
         "koha.Patron", models.DO_NOTHING, db_constraint=False, related_name="+",
-        help_text="Koha borrowernumber the client acts as (manager_id of what it records).",
+        help_text="Koha borrowernumber the client acts as (manager_id of what it records); for "
+                  "a Koha API key, the key's owner.",
     )
     libraries = models.ManyToManyField(
-        "koha.Library", db_constraint=False, related_name="+",
-        help_text="Libraries (branchcodes) it may record payments for.",
+        "koha.Library", db_constraint=False, blank=True, related_name="+",
+        help_text="Libraries (branchcodes) it may record payments for; for a Koha API key, none "
+                  "selected means every library its owner may act in.",
     )
     registers = models.ManyToManyField(
         "koha.CashRegister", db_constraint=False, blank=True, related_name="+",
@@ -41,9 +56,21 @@ class ApiClient(models.Model):
 
     class Meta:
         db_table = "kohapay_api_client"
+        constraints = [
+            # Exactly one identity: kohapay's credentials or a Koha key, never both or neither.
+            models.CheckConstraint(
+                condition=(models.Q(application__isnull=False, koha_client_id__isnull=True)
+                           | models.Q(application__isnull=True, koha_client_id__isnull=False)),
+                name="kohapay_api_client_one_identity",
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_koha_key(self) -> bool:
+        return self.koha_client_id is not None
 
 
 class Intake(models.Model):

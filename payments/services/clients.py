@@ -1,5 +1,6 @@
 """API clients: creation (the secret is shown once, then only its hash is kept), secret
-rotation and deactivation. Used by ``manage.py create_api_client``, the admin and the demo."""
+rotation and deactivation. Used by ``manage.py create_api_client``, the admin and the demo.
+Deactivation works for Koha API keys' clients too (``services.koha_keys``); their secret is Koha's."""
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -7,7 +8,7 @@ from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, Application
 
 from koha.models import CashRegister, DebitType, Library, Patron
-from payments.models import ApiClient
+from payments.models import ApiClient, KohaKeyToken
 
 
 class ClientConfigurationError(ValueError):
@@ -51,6 +52,9 @@ def new_application(name: str, secret: str) -> Application:
 
 def rotate_client_secret(client: ApiClient) -> ClientCredentials:
     """A new secret for an existing client; its tokens are revoked."""
+    if client.is_koha_key:
+        raise ClientConfigurationError(
+            f"{client.name} is a Koha API key: its secret is made (and revoked) in Koha.")
     secret = generate_client_secret()
     with transaction.atomic():
         application = client.application
@@ -71,7 +75,10 @@ def set_client_active(client: ApiClient, active: bool) -> None:
 
 
 def revoke_tokens(client: ApiClient) -> int:
-    deleted, _ = AccessToken.objects.filter(application_id=client.application_id).delete()
+    if client.is_koha_key:  # no application: its tokens are kohapay's own
+        deleted, _ = KohaKeyToken.objects.filter(client=client).delete()
+    else:
+        deleted, _ = AccessToken.objects.filter(application_id=client.application_id).delete()
     return deleted
 
 
@@ -81,6 +88,13 @@ def check_client_scope(*, staff_patron_id: int, library_ids, register_ids=(),
         raise ClientConfigurationError(f"No patron has borrowernumber {staff_patron_id}.")
     if not library_ids:
         raise ClientConfigurationError("Give at least one library.")
+    check_scope(library_ids=library_ids, register_ids=register_ids,
+                debit_type_codes=debit_type_codes)
+
+
+def check_scope(*, library_ids, register_ids=(), debit_type_codes=()) -> None:
+    """Every library, register and debit type exists, and every register is at one of the
+    libraries (when libraries are given: a Koha API key's narrowing may name registers only)."""
     _all_exist(Library.objects, "branchcode", library_ids, "library")
     _all_exist(DebitType.objects, "code", debit_type_codes, "debit type")
     registers = dict(CashRegister.objects.filter(pk__in=register_ids)
@@ -88,7 +102,7 @@ def check_client_scope(*, staff_patron_id: int, library_ids, register_ids=(),
     for register_id in register_ids:
         if register_id not in registers:
             raise ClientConfigurationError(f"No cash register has the id {register_id}.")
-        if registers[register_id] not in library_ids:
+        if library_ids and registers[register_id] not in library_ids:
             raise ClientConfigurationError(
                 f"Cash register {register_id} belongs to {registers[register_id]}, which is not "
                 "one of the client's libraries."

@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from koha import recipes
+from koha.identity.api_keys import KeyOwner
 from koha.models import AccountLine, AccountOffset
 from payments import exceptions as err
 from payments import sql
@@ -41,16 +42,17 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
                    payment_type: str, register_id: int | None = None,
                    library_id: str | None = None, description: str = "", note: str = "",
                    external_id: str | None = None, idempotency_key: str | None = None,
-                   request_hash: str) -> IntakeResult:
+                   request_hash: str, owner: KeyOwner | None = None) -> IntakeResult:
     """Record a charge and its payment for a patron, or replay the earlier answer to the same
-    request. Raises a ``PaymentError`` for every refusal; writes nothing unless it succeeds."""
+    request. Raises a ``PaymentError`` for every refusal; writes nothing unless it succeeds.
+    ``owner``: the staff patron a Koha API key acts as (None for kohapay's own clients)."""
     guard = {"client": client, "idempotency_key": idempotency_key, "external_id": external_id,
              "request_hash": request_hash}
     earlier = previous_intake(**guard)
     if earlier is not None:
         return earlier
     plan = plan_intake(
-        client=client, patron_id=patron_id, debit_type=debit_type, amount=amount,
+        client=client, owner=owner, patron_id=patron_id, debit_type=debit_type, amount=amount,
         payment_type=payment_type, register_id=register_id, library_id=library_id,
         description=description, note=note,
     )

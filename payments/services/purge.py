@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.utils import timezone
 
-from payments.models import Intake
+from payments.models import Intake, KohaKeyToken
 
 
 def purge_idempotency_keys(*, days: int | None = None, now=None) -> int:
@@ -22,3 +22,10 @@ def purge_idempotency_keys(*, days: int | None = None, now=None) -> int:
         Intake.objects.filter(created_at__lt=cutoff, idempotency_key__isnull=False)
         .update(idempotency_key=None)
     )
+
+
+def purge_expired_key_tokens(*, now=None) -> int:
+    """Delete Koha API keys' expired tokens (a key's next token drops its own; this catches the
+    keys that stopped asking). Returns how many were deleted."""
+    deleted, _ = KohaKeyToken.objects.filter(expires__lte=now or timezone.now()).delete()
+    return deleted

@@ -4,6 +4,12 @@ The result is an ``IntakePlan`` that the write path turns into rows without furt
 
 Order: the library and register (the client's scope), then the debit type, then the payment type
 and Koha's register rule. Within each: existence (400) → the client's scope (403) → state (400).
+
+The libraries a client may record for (``Places``): a kohapay client's own list. A Koha API key's
+owner may act where Koha lets them log in (``can_log_into``: any library, unless
+``IndependentBranches``; then their home library, unless superlibrarian), narrowed — never widened
+— by the libraries kohapay lists for the key; an intake that names no place goes to the owner's
+home library, as Koha's API acts in it.
 A configuration change between these reads and the transaction is not re-checked, except that
 Koha's foreign keys still refuse a type or register deleted meanwhile (→ ``ConcurrentChange``).
 """
@@ -12,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from koha.identity.api_keys import KeyOwner
 from payments import exceptions as err
 from payments import selectors
 from payments.models import ApiClient
@@ -39,9 +46,23 @@ class IntakePlan:
     credit_number_format: str | None  # AutoCreditNumber when PAYMENT numbers its credits
 
 
+@dataclass(frozen=True)
+class Places:
+    """Where the client may record: ``libraries`` (None: any), the registers it is limited to
+    (empty: all of those libraries'), and the library of an intake that names none."""
+
+    libraries: frozenset[str] | None
+    registers: frozenset[int]
+    default_library: str | None
+    unplaced: type[err.PaymentError] = err.LibraryRequired  # no place given and no default
+
+    def allows(self, library_id: str) -> bool:
+        return self.libraries is None or library_id in self.libraries
+
+
 def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: Decimal,
                 payment_type: str, register_id: int | None, library_id: str | None,
-                description: str, note: str) -> IntakePlan:
+                description: str, note: str, owner: KeyOwner | None = None) -> IntakePlan:
     facts = selectors.intake_references(
         client_id=client.pk, patron_id=patron_id, library_id=library_id,
         register_id=register_id, debit_type=debit_type, payment_type=payment_type,
@@ -49,7 +70,8 @@ def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: D
     if not facts.patron_exists:
         raise err.PatronNotFound()
     preferences = facts.preferences
-    library_id, register_id = _resolve_place(facts, library_id, register_id)
+    places = _places(facts, owner)
+    library_id, register_id = _resolve_place(facts, places, library_id, register_id)
     debit_type = _check_debit_type(facts, debit_type, library_id)
     payment_type = _check_payment_type(facts, payment_type, library_id)
     cash = payment_type in CASH_PAYMENT_TYPES
@@ -58,38 +80,56 @@ def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: D
             f"UseCashRegisters is on: a {payment_type} payment needs a register_id."
         )
     return IntakePlan(
-        patron_id=patron_id, staff_patron_id=client.staff_patron_id, library_id=library_id,
-        register_id=register_id, debit_type=debit_type, payment_type=payment_type,
-        amount=amount, description=description, note=note, fines_log=preferences.fines_log,
-        credit_number_format=_credit_number_format(facts),
+        patron_id=patron_id,
+        staff_patron_id=owner.borrowernumber if owner else client.staff_patron_id,
+        library_id=library_id, register_id=register_id, debit_type=debit_type,
+        payment_type=payment_type, amount=amount, description=description, note=note,
+        fines_log=preferences.fines_log, credit_number_format=_credit_number_format(facts),
     )
 
 
-def _resolve_place(facts: IntakeReferences, library_id: str | None,
-                   register_id: int | None) -> tuple[str, int | None]:
-    """The library (explicit, else the register's, else the client's only one) and register."""
+def _places(facts: IntakeReferences, owner: KeyOwner | None) -> Places:
     scope = facts.scope
+    if owner is None:  # a kohapay client: its libraries; the only one when it has one
+        only = next(iter(scope.libraries)) if len(scope.libraries) == 1 else None
+        return Places(scope.libraries, scope.registers, only)
+    libraries = owner.libraries(independent_branches=facts.preferences.independent_branches)
+    if scope.libraries:
+        libraries = scope.libraries if libraries is None else libraries & scope.libraries
+    if libraries is None or owner.home_library in libraries:
+        default = owner.home_library
+    else:
+        default = next(iter(libraries)) if len(libraries) == 1 else None
+    # Nowhere left (Koha's rule and the narrowing share no library): every intake is refused.
+    unplaced = err.LibraryOutOfScope if libraries == frozenset() else err.LibraryRequired
+    return Places(libraries, scope.registers, default, unplaced)
+
+
+def _resolve_place(facts: IntakeReferences, places: Places, library_id: str | None,
+                   register_id: int | None) -> tuple[str, int | None]:
+    """The library (explicit, else the register's, else the client's default) and register."""
     if library_id is not None:
         if facts.library != library_id:  # byte for byte: 'cpl' is not Koha's 'CPL'
             raise err.UnknownLibrary(f"No library has the code '{library_id}'.")
-        if library_id not in scope.libraries:
+        if not places.allows(library_id):
             raise err.LibraryOutOfScope()
     if register_id is not None:
-        register = _check_register(facts, register_id, library_id)
+        register = _check_register(facts, places, register_id, library_id)
         return library_id or register.library_id, register_id
     if library_id is not None:
         return library_id, None
-    if len(scope.libraries) == 1:
-        return next(iter(scope.libraries)), None
-    raise err.LibraryRequired()
+    if places.default_library is not None:
+        return places.default_library, None
+    raise places.unplaced()
 
 
-def _check_register(facts: IntakeReferences, register_id: int, library_id: str | None):
-    register, scope = facts.register, facts.scope
+def _check_register(facts: IntakeReferences, places: Places, register_id: int,
+                    library_id: str | None):
+    register = facts.register
     if register is None:
         raise err.UnknownRegister(f"No cash register has the id {register_id}.")
-    if register.library_id not in scope.libraries or (
-        scope.registers and register_id not in scope.registers
+    if not places.allows(register.library_id) or (
+        places.registers and register_id not in places.registers
     ):
         raise err.RegisterOutOfScope()
     if register.archived:

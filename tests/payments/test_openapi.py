@@ -88,3 +88,34 @@ def test_schema_and_offline_docs_are_served(client):
     assert "drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     bundle = client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js")
     assert bundle.status_code == 200
+
+
+def example_values(operation, status: str) -> list[dict]:
+    content = operation["responses"][status]["content"]["application/json"]
+    return [example["value"] for example in content.get("examples", {}).values()]
+
+
+def test_token_endpoint_documents_koha_api_keys(schema):
+    token = schema["paths"]["/api/v1/oauth/token"]["post"]
+    assert "Koha API key" in token["description"] and "HTTP Basic" in token["description"]
+    assert {"200", "400", "401", "403", "429"} <= set(token["responses"])
+    assert {"error": "Unimplemented grant type",
+            "error_code": "unsupported_grant_type"} in example_values(token, "400")
+    assert {(v["error"], v["error_code"]) for v in example_values(token, "403")} == {
+        ("unauthorized_client", "unauthorized_client"), ("access_denied", "access_denied")}
+    koha_token = [v for v in example_values(token, "200") if "scope" not in v]
+    assert koha_token and set(koha_token[0]) == {"access_token", "token_type", "expires_in"}
+    request = schema["components"]["schemas"]["TokenRequest"]
+    assert request["required"] == ["grant_type"]  # the credentials may come in a Basic header
+
+
+@pytest.mark.parametrize("path, method", [(INTAKE, "post"), (INTAKE, "get"),
+                                          (INTAKE + "/{payment_id}", "get")])
+def test_every_payment_operation_documents_missing_permission(schema, path, method):
+    operation = schema["paths"][path][method]
+    assert {"error": "Authorization failure. Missing required permission(s).",
+            "error_code": "missing_permission",
+            "required_permissions": {"updatecharges": "remaining_permissions"}
+            } in example_values(operation, "403")
+    ref = operation["responses"]["403"]["content"]["application/json"]["schema"]["$ref"]
+    assert ref.endswith("/MissingPermissionError")

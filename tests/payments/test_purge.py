@@ -52,3 +52,19 @@ def test_rate_limit_counters_of_ended_windows_are_deleted(db):
     assert "Deleted 2 rate-limit counter(s) of ended windows." in out.getvalue()
     assert sorted(RateCounter.objects.values_list("ident", flat=True)) == [
         "client-new", "ip-10.0.0.1"]
+
+
+def test_expired_koha_key_tokens_are_deleted(koha_key, key_pay):
+    from payments.models import KohaKeyToken
+    from tests.factories import koha_api_key
+    from tests.helpers import get_token
+
+    other = koha_api_key(koha_key.owner, description="Stopped asking")
+    get_token(other)
+    KohaKeyToken.objects.exclude(client__koha_client_id=koha_key.credentials.client_id).update(
+        expires=timezone.now() - timedelta(seconds=1))
+    out = StringIO()
+    call_command("purge_idempotency_keys", stdout=out)
+    assert "Deleted 1 expired Koha API key token(s)." in out.getvalue()
+    assert KohaKeyToken.objects.count() == 1
+    assert key_pay().status_code == 201  # the living token is untouched
