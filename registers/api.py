@@ -13,6 +13,7 @@ from rest_framework.authentication import BasicAuthentication, SessionAuthentica
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import staff_login
 from core.money import AmountField
 from koha.fields import MONEY
 from registers.access import can_view_dashboard
@@ -47,15 +48,20 @@ class QueryValidationError(exceptions.ValidationError):
 
 
 class DashboardBasicAuthentication(BasicAuthentication):
-    """HTTP Basic with the dashboard's users, answering in kohapay's error vocabulary."""
+    """HTTP Basic with kohapay's own dashboard users, answering in kohapay's error vocabulary.
+    Koha staff use their dashboard session: their password is tried only on the login page,
+    under its rate limit (``core.backends``)."""
 
     www_authenticate_realm = "kohapay dashboard"
 
     def authenticate(self, request):
         try:
-            return super().authenticate(request)
+            found = super().authenticate(request)
         except exceptions.AuthenticationFailed as exc:
             raise InvalidCredentials() from exc
+        if found is not None and staff_login.is_linked(found[0]):
+            raise InvalidCredentials()  # a Koha patron's Django user given a password in the admin
+        return found
 
 
 class DashboardBasicScheme(OpenApiAuthenticationExtension):

@@ -55,6 +55,30 @@ def bearer_client(token: str) -> APIClient:
     return api
 
 
+# --- Koha staff logins ------------------------------------------------------------------------
+
+LOGIN_URL = "/accounts/login/"
+SAME_ANSWER = "Your username and password didn&#x27;t match. Please try again."
+
+
+def log_in(client, username: str, password: str):
+    """The dashboard's login form, posted as a browser posts it."""
+    return client.post(LOGIN_URL, {"username": username, "password": password})
+
+
+def set_preference(variable: str, value: str) -> None:
+    """A Koha system preference (``systempreferences``), as Koha's staff interface sets one."""
+    from koha.models import SystemPreference
+
+    SystemPreference.objects.update_or_create(variable=variable, defaults={"value": value})
+
+
+def login_attempts(patron) -> int:
+    from koha.models import Patron
+
+    return Patron.objects.values_list("login_attempts", flat=True).get(pk=patron.pk)
+
+
 # --- rows and the ledger ----------------------------------------------------------------------
 
 
