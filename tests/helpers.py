@@ -19,7 +19,7 @@ from io import StringIO
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from koha import schema as kohaschema
@@ -106,6 +106,26 @@ def ledger_is_clean() -> str:
 
 
 # --- concurrent requests from real threads ----------------------------------------------------
+
+
+def run_in_threads(count: int, work) -> list:
+    """``work(index)`` in ``count`` threads released together; each thread has its own database
+    connection (Django's are per thread), closed when it is done. The results, in index order."""
+    barrier, results = threading.Barrier(count), [None] * count
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return results
 
 
 def run_concurrently(token: str, requests: list[dict], threads: int | None = None) -> list:

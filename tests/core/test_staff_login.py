@@ -5,6 +5,7 @@ Cases in the spirit of Koha's t/db_dependent/Auth.t ("checkpw lockout tests", "C
 login_attempts in checkpw", "Two-factor authentication", "If DB user is used")."""
 import base64
 import re
+import time
 from datetime import timedelta
 
 import bcrypt
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.test import Client
 
+from core import staff_login
 from core.models import KohaStaffLink
 from core.staff_login import koha_today
 from koha.identity import passwords
@@ -20,7 +22,7 @@ from koha.models import Patron
 from registers.access import ensure_groups
 from tests.conftest import FINANCE_OFFICER, KOHA_PASSWORD
 from tests.factories import koha_staff
-from tests.helpers import SAME_ANSWER, log_in, login_attempts, set_preference
+from tests.helpers import SAME_ANSWER, log_in, login_attempts, run_in_threads, set_preference
 
 pytestmark = pytest.mark.django_db
 
@@ -322,3 +324,67 @@ def test_koha_passwords_are_not_accepted_over_http_basic(koha, koha_officer):
 
 def _basic(username: str, password: str) -> str:
     return base64.b64encode(f"{username}:{password}".encode()).decode()
+
+
+# --- rate limits and bursts -------------------------------------------------------------------
+
+
+def test_the_login_is_rate_limited_before_any_password_is_checked(one_minute_window, koha,
+                                                                  settings, koha_officer,
+                                                                  bcrypt_checks):
+    settings.KOHAPAY_LOGIN_RATE = "3/min"
+    client = Client()
+    for n in range(3):
+        assert refused(log_in(client, "officer", f"wrong-{n}"))
+
+    limited = log_in(client, "officer", KOHA_PASSWORD)
+
+    assert limited.status_code == 429 and 1 <= int(limited["Retry-After"]) <= 60
+    assert b"Too many login attempts" in limited.content and not logged_in(client)
+    assert login_attempts(koha_officer) == 3 and len(bcrypt_checks) == 3  # Koha never asked
+    # per address: another username from here is refused too; per username: from elsewhere too
+    assert log_in(client, "someone-else", "x").status_code == 429
+    assert log_in(Client(REMOTE_ADDR="10.9.8.7"), "OFFICER", KOHA_PASSWORD).status_code == 429
+    assert log_in(Client(REMOTE_ADDR="10.9.8.7"), "another", "x").status_code == 200
+
+
+def test_a_burst_of_wrong_passwords_locks_exactly_as_koha_would(koha, client, koha_officer):
+    set_preference("FailedLoginAttempts", "5")
+
+    statuses = [log_in(client, "officer", f"wrong-{n}").status_code for n in range(8)]
+
+    assert statuses == [200] * 8
+    assert login_attempts(koha_officer) == 5  # counted up to the limit, then locked
+    assert refused(log_in(client, "officer", KOHA_PASSWORD))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_concurrent_burst_locks_the_account_and_never_fails(koha):
+    officer = koha_staff("officer", KOHA_PASSWORD, library=koha.cpl, **FINANCE_OFFICER)
+    set_preference("FailedLoginAttempts", "5")
+
+    statuses = run_in_threads(12, lambda n: log_in(Client(), "officer", f"wrong-{n}").status_code)
+
+    assert statuses == [200] * 12
+    assert 5 <= login_attempts(officer) <= 12  # as in Koha, attempts already under way count
+    assert refused(log_in(Client(), "officer", KOHA_PASSWORD))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_first_logins_make_one_linked_user(koha, monkeypatch):
+    officer = koha_staff("officer", KOHA_PASSWORD, library=koha.cpl, **FINANCE_OFFICER)
+    real_link_of = staff_login._link_of
+
+    def slow_when_missing(borrowernumber):
+        link = real_link_of(borrowernumber)
+        if link is None:
+            time.sleep(0.3)  # every thread finds no link before any of them makes one
+        return link
+
+    monkeypatch.setattr(staff_login, "_link_of", slow_when_missing)
+
+    statuses = run_in_threads(6, lambda n: log_in(Client(), "officer", KOHA_PASSWORD).status_code)
+
+    assert statuses == [302] * 6
+    assert KohaStaffLink.objects.filter(borrowernumber=officer.pk).count() == 1
+    assert User.objects.filter(username=f"koha-{officer.pk}").count() == 1
