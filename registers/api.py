@@ -1,8 +1,9 @@
 """The register page's figures as JSON for tools:
 ``GET /api/v1/cash_registers/{cash_register_id}/daily_totals?from=&to=``.
 
-Authenticated as a dashboard user — HTTP Basic or the dashboard's session — never with the kiosk
-OAuth tokens (those act for API clients, which may record payments but not read the books).
+Authenticated as a dashboard user — the dashboard's session (Koha staff or kohapay users) or HTTP
+Basic (kohapay users) — never with the kiosk OAuth tokens (those act for API clients, which may
+record payments but not read the books).
 Same permission, library restriction and figures as the pages (``registers.selectors``).
 """
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -30,8 +31,8 @@ class StaffLoginRequired(exceptions.APIException):
     status_code = 401
     default_code = "unauthenticated"
     default_detail = (
-        "Authentication is required: send HTTP Basic credentials (or the session cookie) of a "
-        "finance or auditor user."
+        "Authentication is required: send the dashboard's session cookie (Koha staff or kohapay "
+        "users) or HTTP Basic credentials of a kohapay finance or auditor user."
     )
     auth_header = REALM
 
@@ -72,11 +73,13 @@ class DashboardBasicScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "basic",
-                "description": "A finance or auditor user of the dashboard."}
+                "description": "A kohapay finance or auditor user of the dashboard (Koha "
+                               "staff use the dashboard's session)."}
 
 
 class CanViewDashboard(permissions.BasePermission):
-    message = "This account may not read register figures (Finance staff or Auditors only)."
+    message = ("This account may not read register figures (Koha staff need catalogue and "
+               "cash_management; kohapay users the Finance staff or Auditors group).")
 
     def has_permission(self, request, view):
         return can_view_dashboard(request.user)
@@ -209,7 +212,7 @@ class DailyTotalsView(APIView):
             200: DailyTotalsResponseSerializer,
             400: _errors("Invalid dates or range"),
             401: _errors("Not authenticated"),
-            403: _errors("Not a finance or auditor user"),
+            403: _errors("Not allowed to read register figures"),
             404: _errors("No such register, or not one of the user's libraries"),
             429: _errors("Too many requests from this user (KOHAPAY_API_RATE); see Retry-After"),
             503: _errors("The database is unavailable; retry after Retry-After seconds"),
