@@ -6,7 +6,7 @@ number and userid, a keyed digest of their password hash (never the hash), their
 the libraries whose registers they see. On every request ``KohaStaffSessionMiddleware``
 
 - ends the session after Koha's ``timeout`` preference without activity (sliding, measured to
-  the re-check below);
+  the re-check below; the session's row lives as long: ``core.sessions``);
 - at least every ``KOHAPAY_KOHA_RECHECK_SECONDS`` (60) asks Koha again: the patron still exists
   with the same userid, the same password, not locked, password not expired, the dashboard's
   permission still held (Koha re-checks the userid, expiry and permission on every request; it
@@ -45,8 +45,7 @@ PASSWORD_CHANGED = "password_changed"
 LOGINS_OFF = "logins_off"
 INCOMPLETE = "incomplete"
 ENDED = {
-    TIMED_OUT: "Your session ended after {minutes} minutes without activity (Koha's timeout). "
-               "Log in again.",
+    TIMED_OUT: "Your session ended after {idle} without activity (Koha's timeout). Log in again.",
     GONE: "Your Koha account no longer exists. Your session has ended.",
     RENAMED: "Your Koha username has changed. Log in again with the new one.",
     PASSWORD_CHANGED: "Your password was changed in Koha. Log in again with the new one.",
@@ -135,11 +134,18 @@ def end(request, reason: str, state: dict | None = None):
     logout(request)
     page = not request.path.startswith(API_PREFIX)
     if page:
-        minutes = round((state or {}).get("timeout", 0) / 60)
-        messages.warning(request, ENDED[reason].format(minutes=minutes), fail_silently=True)
+        idle = _duration((state or {}).get("timeout", 0))
+        messages.warning(request, ENDED[reason].format(idle=idle), fail_silently=True)
     if page and request.method in ("GET", "HEAD") and request.path != resolve_url(settings.LOGIN_URL):
         return redirect_to_login(request.get_full_path())
     return None
+
+
+def _duration(seconds: int) -> str:
+    if seconds >= 7200 and seconds % 3600 == 0:
+        return f"{seconds // 3600} hours"
+    minutes = max(1, round(seconds / 60))
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class KohaStaffSessionMiddleware:

@@ -47,6 +47,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("KOHAPAY_SESSION_SECONDS", 8 * 3600))
+# Django's database sessions; a Koha staff session lives by Koha's timeout preference instead.
+SESSION_ENGINE = "core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

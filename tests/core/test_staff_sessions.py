@@ -3,7 +3,11 @@ at least every KOHAPAY_KOHA_RECHECK_SECONDS — a password changed, a userid ren
 deleted, a permission removed, a lock, an expired password end the session at the next request
 after the window, with a sentence on the login page saying why."""
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.utils import timezone
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -99,6 +103,7 @@ def test_a_removed_superlibrarian_loses_the_admin_at_the_recheck(koha, client, r
 
 @pytest.mark.parametrize("timeout, idle, alive", [
     ("600", 599, True), ("600", 601, False), ("1h", 3599, True), ("1h", 3601, False),
+    ("1d", 86399, True), ("1d", 86401, False),
 ])
 def test_the_idle_timeout_is_kohas_timeout_preference(koha, client, koha_officer, timeout, idle,
                                                       alive):
@@ -111,8 +116,8 @@ def test_the_idle_timeout_is_kohas_timeout_preference(koha, client, koha_officer
         assert client.get(PAGE).status_code == 200
         assert client.session[SESSION_KEY]["seen"] > client.session[SESSION_KEY]["checked"] - 1
     else:
-        minutes = {"600": 10, "1h": 60}[timeout]
-        assert ended(client, f"Your session ended after {minutes} minutes without activity")
+        idle_time = {"600": "10 minutes", "1h": "60 minutes", "1d": "24 hours"}[timeout]
+        assert ended(client, f"Your session ended after {idle_time} without activity")
 
 
 def test_activity_slides_the_idle_timeout(koha, client, koha_officer):
@@ -165,3 +170,22 @@ def _age_session(client, *, seen: float = 0, checked: float = 0) -> None:
     state["checked"] -= checked
     session[SESSION_KEY] = state
     session.save()
+
+
+@pytest.mark.parametrize("timeout, seconds", [("600", 600), ("1d", 86400)])
+def test_the_session_row_lives_by_kohas_timeout_and_the_cookie_ends_with_the_browser(
+        koha, client, koha_officer, make_user, timeout, seconds):
+    set_preference("timeout", timeout)
+    assert log_in(client, "officer", KOHA_PASSWORD).status_code == 302
+
+    row = Session.objects.get(session_key=client.session.session_key)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+
+    assert abs((row.expire_date - timezone.now()).total_seconds() - seconds) < 30
+    assert not cookie["max-age"] and not cookie["expires"]
+    kohapay = Client()
+    make_user("fiona", "Finance staff", password="pw")
+    assert log_in(kohapay, "fiona", "pw").status_code == 302
+    kohapay_row = Session.objects.get(session_key=kohapay.session.session_key)
+    assert abs((kohapay_row.expire_date - timezone.now()).total_seconds()
+               - settings.SESSION_COOKIE_AGE) < 30  # kohapay's own users: as before
