@@ -1,7 +1,8 @@
 """kohapay's own tables in core (migrated, in Koha's database like kohapay's other tables): the
 rate-limit counters and the links of Koha staff logins to Django users.
 
-Rate limits: one row per scope, identity and fixed window: how many requests that identity made in that window.
+Rate limits: one row per scope, identity and fixed window: how many requests that identity made in
+that window.
 ``core.rate_counter`` increments a row and reads the new count back in one atomic
 statement; ``core.throttling`` turns the count into a yes or a 429. Rows of ended windows are
 deleted by ``manage.py purge_idempotency_keys`` (daily).
@@ -19,7 +20,8 @@ class RateCounter(models.Model):
     """
 
     pk = models.CompositePrimaryKey("scope", "ident", "window_start")
-    scope = models.CharField(max_length=16, help_text="api, token-client, token-ip, login-ip or login-user")
+    scope = models.CharField(
+        max_length=16, help_text="api, token-client, token-ip, login-ip or login-user")
     ident = models.CharField(
         max_length=64, help_text="client-<id>, user-<id>, ip-<address>, or a hash of a client_id",
     )

@@ -145,7 +145,8 @@ def is_linked(user) -> bool:
 
 
 def _link_of(borrowernumber: int) -> KohaStaffLink | None:
-    return KohaStaffLink.objects.select_related("user").filter(borrowernumber=borrowernumber).first()
+    links = KohaStaffLink.objects.select_related("user")
+    return links.filter(borrowernumber=borrowernumber).first()
 
 
 def _copied(member: StaffMember) -> dict:

@@ -136,7 +136,8 @@ def end(request, reason: str, state: dict | None = None):
     if page:
         idle = _duration((state or {}).get("timeout", 0))
         messages.warning(request, ENDED[reason].format(idle=idle), fail_silently=True)
-    if page and request.method in ("GET", "HEAD") and request.path != resolve_url(settings.LOGIN_URL):
+    at_login = request.path == resolve_url(settings.LOGIN_URL)
+    if page and request.method in ("GET", "HEAD") and not at_login:
         return redirect_to_login(request.get_full_path())
     return None
 
