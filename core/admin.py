@@ -1,9 +1,10 @@
-"""Admin helpers shared by the apps."""
+"""Admin helpers shared by the apps, and the admin of core's own Koha staff links."""
 from datetime import UTC
 
 from django.contrib import admin
 from django.utils import timezone
 
+from core.models import KohaStaffLink
 from core.sql import database_knows_zone
 
 
@@ -37,3 +38,14 @@ class ZoneSafeDateHierarchy:
             response = super().changelist_view(request, extra_context)
             # A TemplateResponse renders later, outside this block: render it in UTC now.
             return response.render() if hasattr(response, "render") else response
+
+
+@admin.register(KohaStaffLink)
+class KohaStaffLinkAdmin(ReadOnlyAdmin):
+    """Made by Koha staff logins only (``core.staff_login``): a link edited by hand could point a
+    Django user at another patron. To cut one, deactivate or delete the user."""
+
+    list_display = ["userid", "borrowernumber", "user"]
+    search_fields = ["userid", "=borrowernumber", "user__username"]
+    list_select_related = ["user"]
+    ordering = ["userid"]

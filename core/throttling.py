@@ -7,6 +7,9 @@ load balancer counts against the same limit, exactly.
 - ``TokenClientThrottle`` and ``TokenIPThrottle`` (``POST /oauth/token``): ``KOHAPAY_TOKEN_RATE``
   per ``client_id`` and per IP — a brake on guessing secrets (a real kiosk needs one token an
   hour). Counted whether the request succeeds or not: the guesser cannot tell the difference.
+- ``login_wait`` (the dashboard's login form, not a DRF view): ``KOHAPAY_LOGIN_RATE`` attempts per
+  IP and per username, counted before any password is checked — so a refused attempt never
+  reaches Koha's lockout counter either.
 
 A refusal is a 429 with ``Retry-After`` in Koha's error shape (``core.errors``).
 Rates are read from the settings at each request, so tests and deployments can change them.
@@ -124,3 +127,21 @@ def token_request_credentials(request) -> tuple[str | None, str | None]:
         return form.get("client_id") or None, form.get("client_secret") or None
     except (MultiPartParserError, ValueError):  # a malformed body: the token view refuses it
         return None, None
+
+
+def login_wait(request, username: str) -> int | None:
+    """Count one login attempt against its address and its username; None if both are within
+    ``KOHAPAY_LOGIN_RATE``, else the seconds to wait. The username is counted hashed and
+    case-folded (Koha's userids match whatever the case; a username field sometimes holds a
+    mistyped password)."""
+    rate = settings.KOHAPAY_LOGIN_RATE
+    if rate is None:
+        return None
+    limit, seconds = parse_rate(rate)
+    folded = hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
+    idents = [("login-ip", f"ip-{BaseThrottle().get_ident(request)}"), ("login-user", folded)]
+    windows = [count_hit(scope, short_ident(ident), seconds) for scope, ident in idents]
+    over = [w for w in windows if w.hits > limit]
+    if not over:
+        return None
+    return max(1, math.ceil(max(w.ends_at for w in over) - time.time()))

@@ -47,6 +47,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("KOHAPAY_SESSION_SECONDS", 8 * 3600))
+# Django's database sessions; a Koha staff session lives by Koha's timeout preference instead.
+SESSION_ENGINE = "core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -96,6 +98,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Koha staff sessions: idle timeout and the re-check against Koha (after the two above)
+    "core.staff_sessions.KohaStaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -104,9 +108,15 @@ WSGI_APPLICATION = "kohapay.wsgi.application"
 ASGI_APPLICATION = "kohapay.asgi.application"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
-# Django's own ModelBackend. Changing this list logs out every session once: Django ties a session
-# to the backend path that logged it in (issue 13 moved from kohapay's copy of it back to Django's).
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's own ModelBackend for kohapay's users, then Koha staff logins (core.backends; asked by
+# the dashboard's login form only). Renaming a backend logs out its sessions once: Django ties a
+# session to the backend path that logged it in (issue 13 moved from kohapay's copy of
+# ModelBackend back to Django's). ModelBackend comes first so that a kohapay user's right
+# password is never counted as a failed Koha login.
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "core.backends.KohaStaffBackend",
+]
 LOGIN_REDIRECT_URL = "registers:overview"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -264,3 +274,14 @@ KOHAPAY_IDEMPOTENCY_DAYS = int(os.environ.get("KOHAPAY_IDEMPOTENCY_DAYS", 30))
 # requests per client_id and per IP (a brake on guessing secrets).
 KOHAPAY_API_RATE = os.environ.get("KOHAPAY_API_RATE", "600/min")
 KOHAPAY_TOKEN_RATE = os.environ.get("KOHAPAY_TOKEN_RATE", "30/min")
+# Dashboard login attempts per address and per username (core.throttling.login_wait): a brake on
+# guessing passwords before Koha's own lockout (FailedLoginAttempts) counts them.
+KOHAPAY_LOGIN_RATE = os.environ.get("KOHAPAY_LOGIN_RATE", "20/min")
+# Koha staff logins (core.staff_login; docs/security.md, "Koha staff logins"). Off for a Koha that
+# authenticates its staff through LDAP, CAS or single sign-on: its local password hashes are then
+# not the passwords Koha checks.
+KOHAPAY_KOHA_LOGIN = env_bool("KOHAPAY_KOHA_LOGIN", True)
+# Koha's legacy MD5 password hashes (accounts whose password has not changed since Koha 3.x).
+KOHAPAY_KOHA_LEGACY_MD5 = env_bool("KOHAPAY_KOHA_LEGACY_MD5", False)
+# A Koha staff session asks Koha again at least this often (seconds; core.staff_sessions).
+KOHAPAY_KOHA_RECHECK_SECONDS = 60

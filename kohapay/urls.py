@@ -29,6 +29,9 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     *(re_path(rf"^admin/{app}/(?P<model>{'|'.join(sorted(models))})/(?P<rest>.*)$",
               moved_admin_page) for app, models in KOHA_ADMIN_MOVED.items()),
+    # One login page for the dashboard and the admin: the only one that takes Koha staff logins
+    # (a superlibrarian's way into the admin) and counts attempts against the rate limit.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("admin/", admin.site.urls),
     path("accounts/", include("registers.auth_urls")),
     # The API's description is public and reads no data: not rate-limited (no database use).

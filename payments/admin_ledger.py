@@ -119,6 +119,9 @@ class SystemPreferenceAdmin(ReadOnlyAdmin):
 
 @admin.register(Patron)
 class PatronAdmin(ReadOnlyAdmin):
+    # Koha's password hash is not for show, even to superlibrarians (Koha's own staff interface
+    # never shows it).
+    exclude = ["password"]
     list_display = ["borrowernumber", "cardnumber", "surname", "firstname", "library",
                     "categorycode", "userid"]
     list_filter = ["library"]

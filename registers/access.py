@@ -1,9 +1,19 @@
-"""Who may see the dashboard, and which registers they may see.
+"""Who may see the dashboard, what of it, and which registers.
 
-Both dashboard groups (Finance staff, Auditors — data migration 0003) hold one permission,
-``registers.view_dashboard``; nothing on the dashboard writes, so auditors are read-only by
-construction. A user may further be limited to some libraries (``LibraryRestriction``); every
-page, export and API call goes through ``library_codes`` so the limit holds everywhere.
+Two kinds of users:
+
+- **Koha staff** logged in with their Koha userid and password (``core.backends``): Koha's
+  permissions decide, as the session last read them (``user.koha``, a
+  ``core.staff_sessions.KohaAccess``): the dashboard needs ``VIEW_REGISTERS`` (Koha's rule for its
+  own register pages), patrons' names and card numbers ``SEE_PATRONS`` as well, and the registers
+  are those of the libraries Koha lets them log into (``koha.identity.libraries``).
+- **kohapay's own users** (for people who are not Koha staff, e.g. an external auditor): the two
+  groups of data migration 0003 (Finance staff, Auditors) hold one permission,
+  ``registers.view_dashboard``; they see patrons, and every library unless restricted.
+
+kohapay's settings may only narrow what Koha allows: a ``LibraryRestriction`` narrows anyone's
+libraries; membership of the Auditors group makes a Koha login read-only. Every page, export and
+API call goes through ``library_codes``, so the limits hold everywhere.
 """
 from functools import wraps
 
@@ -13,10 +23,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.views.decorators.http import require_safe
 
+from koha.identity.permissions import CASHUP, SEE_PATRONS, VIEW_REGISTERS
 from registers.models import LibraryRestriction
 
 PERMISSION = "registers.view_dashboard"
 GROUPS = ("Finance staff", "Auditors")
+READ_ONLY_GROUP = "Auditors"
 
 
 def ensure_groups() -> dict:
@@ -34,24 +46,80 @@ def ensure_groups() -> dict:
     return groups
 
 
+def koha_access(user):
+    """The Koha answer of a Koha staff session (``core.staff_sessions.KohaAccess``), or None for
+    kohapay's own users."""
+    return getattr(user, "koha", None)
+
+
 def can_view_dashboard(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.has_perm(PERMISSION))
+    if not (user and user.is_authenticated and user.is_active):
+        return False
+    koha = koha_access(user)
+    if koha is not None:
+        return koha.permissions.allows(VIEW_REGISTERS)
+    return user.has_perm(PERMISSION)
+
+
+def can_see_patrons(user) -> bool:
+    """Patrons' names and card numbers on day pages and their CSVs (else masked): Koha staff
+    need ``borrowers: edit_borrowers``, Koha's rule for its patron account pages."""
+    koha = koha_access(user)
+    return koha is None or koha.permissions.allows(SEE_PATRONS)
+
+
+def group_names(user) -> set[str]:
+    return set(user.groups.values_list("name", flat=True)) if user.pk is not None else set()
+
+
+def is_read_only(user) -> bool:
+    """Nothing kohapay offers writes yet; when it does, kohapay's own users stay read-only and
+    a Koha login is read-only if a kohapay administrator put it in the Auditors group."""
+    if koha_access(user) is None:
+        return True
+    return READ_ONLY_GROUP in group_names(user)
+
+
+def can_record_cashup(user) -> bool:
+    """Koha's ``cash_management: cashup``, unless kohapay made the login read-only (for the
+    cashups of a later issue; no view asks yet)."""
+    koha = koha_access(user)
+    return (can_view_dashboard(user) and koha is not None and koha.permissions.allows(CASHUP)
+            and not is_read_only(user))
+
+
+def role_label(user) -> str:
+    """The header's role: at most one query (the user's groups), as before Koha logins."""
+    koha = koha_access(user)
+    if koha is not None:
+        label = "Koha superlibrarian" if koha.permissions.superlibrarian else "Koha staff"
+        return f"{label} · read-only" if is_read_only(user) else label
+    if user.is_superuser:
+        return "Administrator"
+    groups = group_names(user)
+    if "Finance staff" in groups:
+        return "Finance staff"
+    return "Auditor" if "Auditors" in groups else ""
 
 
 def library_codes(user) -> set[str] | None:
     """Branchcodes the user may see; None means every library. One query: the restriction and
     its libraries, a row even for a restriction listing none. A listed branchcode Koha no longer
     has counts as none (its name is NULL: no ``branches`` row joined). A user without an id
-    (anonymous) sees nothing: never "every library" by default."""
+    (anonymous) sees nothing: never "every library" by default. For a Koha login, the libraries
+    Koha allows, narrowed by a restriction if there is one."""
     if user.pk is None:
         return set()
     rows = list(
         LibraryRestriction.objects.filter(user_id=user.pk)
         .values_list("libraries__branchcode", "libraries__branchname")
     )
-    if not rows:
-        return None
-    return {code for code, name in rows if name is not None}
+    restricted = {code for code, name in rows if name is not None} if rows else None
+    koha = koha_access(user)
+    allowed = None if koha is None or koha.libraries is None else set(koha.libraries)
+    if restricted is None or allowed is None:
+        return allowed if restricted is None else restricted
+    return restricted & allowed
 
 
 def dashboard_page(view):

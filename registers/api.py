@@ -1,8 +1,9 @@
 """The register page's figures as JSON for tools:
 ``GET /api/v1/cash_registers/{cash_register_id}/daily_totals?from=&to=``.
 
-Authenticated as a dashboard user — HTTP Basic or the dashboard's session — never with the kiosk
-OAuth tokens (those act for API clients, which may record payments but not read the books).
+Authenticated as a dashboard user — the dashboard's session (Koha staff or kohapay users) or HTTP
+Basic (kohapay users) — never with the kiosk OAuth tokens (those act for API clients, which may
+record payments but not read the books).
 Same permission, library restriction and figures as the pages (``registers.selectors``).
 """
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -13,6 +14,7 @@ from rest_framework.authentication import BasicAuthentication, SessionAuthentica
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core import staff_login
 from core.money import AmountField
 from koha.fields import MONEY
 from registers.access import can_view_dashboard
@@ -29,8 +31,8 @@ class StaffLoginRequired(exceptions.APIException):
     status_code = 401
     default_code = "unauthenticated"
     default_detail = (
-        "Authentication is required: send HTTP Basic credentials (or the session cookie) of a "
-        "finance or auditor user."
+        "Authentication is required: send the dashboard's session cookie (Koha staff or kohapay "
+        "users) or HTTP Basic credentials of a kohapay finance or auditor user."
     )
     auth_header = REALM
 
@@ -47,15 +49,20 @@ class QueryValidationError(exceptions.ValidationError):
 
 
 class DashboardBasicAuthentication(BasicAuthentication):
-    """HTTP Basic with the dashboard's users, answering in kohapay's error vocabulary."""
+    """HTTP Basic with kohapay's own dashboard users, answering in kohapay's error vocabulary.
+    Koha staff use their dashboard session: their password is tried only on the login page,
+    under its rate limit (``core.backends``)."""
 
     www_authenticate_realm = "kohapay dashboard"
 
     def authenticate(self, request):
         try:
-            return super().authenticate(request)
+            found = super().authenticate(request)
         except exceptions.AuthenticationFailed as exc:
             raise InvalidCredentials() from exc
+        if found is not None and staff_login.is_linked(found[0]):
+            raise InvalidCredentials()  # a Koha patron's Django user given a password in the admin
+        return found
 
 
 class DashboardBasicScheme(OpenApiAuthenticationExtension):
@@ -66,11 +73,13 @@ class DashboardBasicScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "http", "scheme": "basic",
-                "description": "A finance or auditor user of the dashboard."}
+                "description": "A kohapay finance or auditor user of the dashboard (Koha "
+                               "staff use the dashboard's session)."}
 
 
 class CanViewDashboard(permissions.BasePermission):
-    message = "This account may not read register figures (Finance staff or Auditors only)."
+    message = ("This account may not read register figures (Koha staff need catalogue and "
+               "cash_management; kohapay users the Finance staff or Auditors group).")
 
     def has_permission(self, request, view):
         return can_view_dashboard(request.user)
@@ -203,7 +212,7 @@ class DailyTotalsView(APIView):
             200: DailyTotalsResponseSerializer,
             400: _errors("Invalid dates or range"),
             401: _errors("Not authenticated"),
-            403: _errors("Not a finance or auditor user"),
+            403: _errors("Not allowed to read register figures"),
             404: _errors("No such register, or not one of the user's libraries"),
             429: _errors("Too many requests from this user (KOHAPAY_API_RATE); see Retry-After"),
             503: _errors("The database is unavailable; retry after Retry-After seconds"),

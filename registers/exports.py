@@ -17,6 +17,7 @@ from registers.selectors import DayRange, local_time
 from registers.tables import DayTable, OverviewTable, RegisterTable
 
 FIGURES = ["income", "payouts", "net", "count"]
+HIDDEN_PATRON = "(hidden)"
 
 
 def csv_response(filename: str, header: list[str], rows: Iterable[list]) -> HttpResponse:
@@ -109,7 +110,17 @@ def _day_row(line) -> list:
         line.line_id, line.time.isoformat(), "credit" if line.is_credit else "debit",
         _text(line.type_code), _text(line.type_description), _text(line.description), paid,
         plain_text(line.amount), _text(line.payment_type),
-        _text(line.patron.cardnumber if line.patron else ""), _text(line.patron.name if line.patron else ""),
+        *_patron_cells(line.patron),
         _text(line.manager.cardnumber if line.manager else ""), _text(line.manager.name if line.manager else ""),
         _text(line.client_name), _text(line.external_id),
     ]
+
+
+def _patron_cells(patron) -> list[str]:
+    """Card number and name; empty for a line without a patron (an anonymous sale), the name
+    ``(hidden)`` for a patron the user may not see."""
+    if patron is None:
+        return ["", ""]
+    if patron.hidden:
+        return ["", HIDDEN_PATRON]
+    return [_text(patron.cardnumber), _text(patron.name)]

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from koha.models import CashRegister
-from registers.access import library_codes
+from registers.access import can_see_patrons, library_codes
 from registers.cashups import CashupSummary, cashup_history
 from registers.charts import Chart, Share, daily_net_chart, share_bars
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
@@ -195,7 +195,8 @@ def day_page(user, register_id: int, day: date, query) -> DayPage:
                    previous_day=day - ONE_DAY, next_day=day + ONE_DAY)
     if not form.is_valid():
         return page
-    lines = day_lines(register.id, day, form.cleaned_data["payment_type"] or None)
+    lines = day_lines(register.id, day, form.cleaned_data["payment_type"] or None,
+                      patrons=can_see_patrons(user))
     return DayPage(
         form, labels, register, day, page.today, page.previous_day, page.next_day,
         table=day_table(lines, day_totals(lines), labels), days=DayRange.single(day),

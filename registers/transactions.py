@@ -1,5 +1,8 @@
 """Every line of one register on one local day, with what it paid and who recorded it.
 
+Patrons' names and card numbers are read only for users who may see them (``day_lines(...,
+patrons=False)``: not even selected; each such line's patron is ``HIDDEN``).
+
 Three queries whatever the number of lines: the lines (with patron, staff and types joined), the
 offsets linking them to the lines they paid or consumed, and kohapay's intake records of them.
 Each reads only the columns the page and its CSV show, as plain rows (``values``): a busy day
@@ -27,10 +30,11 @@ from registers.selectors import ZERO, DayRange, Totals, fold_rows, local_time, r
 class Person:
     """A patron, or the staff member who recorded a line (Koha ``borrowers``)."""
 
-    borrowernumber: int
+    borrowernumber: int | None
     cardnumber: str | None
     firstname: str | None
     surname: str | None
+    hidden: bool = False  # a patron the user may not see: who it is was not even read
 
     @property
     def name(self) -> str:
@@ -69,18 +73,20 @@ class DayLine:
 
 LINE_FIELDS = (
     "accountlines_id", "date", "amount", "description", "note", "payment_type", "credit_type_id",
-    "credit_type__description", "debit_type_id", "debit_type__description",
-    "patron_id", "patron__cardnumber", "patron__firstname", "patron__surname",
+    "credit_type__description", "debit_type_id", "debit_type__description", "patron_id",
     "manager_id", "manager__cardnumber", "manager__firstname", "manager__surname",
 )
+PATRON_FIELDS = ("patron__cardnumber", "patron__firstname", "patron__surname")
+HIDDEN = Person(None, None, None, None, hidden=True)
 
 
 def day_lines(register_id: int, day: date, payment_type: str | None = None,
-              *, recency: Recency | None = None) -> list[DayLine]:
+              *, recency: Recency | None = None, patrons: bool = True) -> list[DayLine]:
     recency = recency or Recency.current()
+    fields = LINE_FIELDS + PATRON_FIELDS if patrons else LINE_FIELDS
     lines = list(
         register_lines([register_id], payment_type).filter(DayRange.single(day).lines(recency))
-        .order_by("date", "accountlines_id").values(*LINE_FIELDS)
+        .order_by("date", "accountlines_id").values(*fields)
     )
     if not lines:
         return []
@@ -145,6 +151,8 @@ def _person(line: dict, field: str) -> Person | None:
     """The patron (or manager) of a line; Koha's foreign keys keep its id pointing at a row."""
     if line[f"{field}_id"] is None:
         return None
+    if f"{field}__cardnumber" not in line:
+        return HIDDEN
     return Person(line[f"{field}_id"], line[f"{field}__cardnumber"],
                   line[f"{field}__firstname"], line[f"{field}__surname"])
 

@@ -11,8 +11,8 @@ from django.db import connection
 
 from koha import schema as kohaschema
 from payments.services.clients import create_api_client
-from tests.factories import build_koha_world
-from tests.helpers import bearer_client, get_token, payments_url
+from tests.factories import build_koha_world, koha_staff
+from tests.helpers import bearer_client, get_token, log_in, payments_url
 
 
 def pytest_sessionstart(session):
@@ -147,4 +147,26 @@ def auditor_client(client, auditor):
 @pytest.fixture
 def finance_client(client, finance):
     client.force_login(finance)
+    return client
+
+
+# --- Koha staff (a Koha login on the dashboard) ------------------------------------------------
+
+KOHA_PASSWORD = "Pässwörd-of-koha-staff"
+FINANCE_OFFICER = {"modules": ["catalogue", "cash_management"],
+                   "codes": [("borrowers", "edit_borrowers")]}
+
+
+@pytest.fixture
+def koha_officer(koha):
+    """A Koha finance officer at CPL: catalogue and cash_management, and borrowers:
+    edit_borrowers (sees patrons); password ``KOHA_PASSWORD``."""
+    return koha_staff("officer", KOHA_PASSWORD, library=koha.cpl, firstname="Olive",
+                      surname="Officer", email="olive@library.example", **FINANCE_OFFICER)
+
+
+@pytest.fixture
+def koha_client(client, koha_officer):
+    """A test client logged in through the login page as the Koha finance officer."""
+    assert log_in(client, "officer", KOHA_PASSWORD).status_code == 302
     return client

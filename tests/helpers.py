@@ -19,7 +19,7 @@ from io import StringIO
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from koha import schema as kohaschema
@@ -55,6 +55,30 @@ def bearer_client(token: str) -> APIClient:
     return api
 
 
+# --- Koha staff logins ------------------------------------------------------------------------
+
+LOGIN_URL = "/accounts/login/"
+SAME_ANSWER = "Your username and password didn&#x27;t match. Please try again."
+
+
+def log_in(client, username: str, password: str):
+    """The dashboard's login form, posted as a browser posts it."""
+    return client.post(LOGIN_URL, {"username": username, "password": password})
+
+
+def set_preference(variable: str, value: str) -> None:
+    """A Koha system preference (``systempreferences``), as Koha's staff interface sets one."""
+    from koha.models import SystemPreference
+
+    SystemPreference.objects.update_or_create(variable=variable, defaults={"value": value})
+
+
+def login_attempts(patron) -> int:
+    from koha.models import Patron
+
+    return Patron.objects.values_list("login_attempts", flat=True).get(pk=patron.pk)
+
+
 # --- rows and the ledger ----------------------------------------------------------------------
 
 
@@ -82,6 +106,26 @@ def ledger_is_clean() -> str:
 
 
 # --- concurrent requests from real threads ----------------------------------------------------
+
+
+def run_in_threads(count: int, work) -> list:
+    """``work(index)`` in ``count`` threads released together; each thread has its own database
+    connection (Django's are per thread), closed when it is done. The results, in index order."""
+    barrier, results = threading.Barrier(count), [None] * count
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = work(index)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    return results
 
 
 def run_concurrently(token: str, requests: list[dict], threads: int | None = None) -> list:

@@ -8,6 +8,7 @@ os.environ.setdefault("KOHAPAY_HTTPS", "0")
 # (tests/core/test_rate_limits.py) lower these per test.
 os.environ.setdefault("KOHAPAY_API_RATE", "100000/min")
 os.environ.setdefault("KOHAPAY_TOKEN_RATE", "100000/min")
+os.environ.setdefault("KOHAPAY_LOGIN_RATE", "100000/min")
 
 from kohapay.settings import *  # noqa: E402,F401,F403
 from kohapay.settings import DATABASES  # noqa: E402

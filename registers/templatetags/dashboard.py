@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from jinja2 import Environment
 
 from koha.models.patrons import display_name
+from registers.access import role_label
 from registers.formatting import display_amount, sign_class
 from registers.selectors import wall_clock
 
@@ -77,10 +78,4 @@ def koha_zone_name():
 @register.simple_tag
 def role_of(user):
     """The user's dashboard role for the header."""
-    if user.is_superuser:
-        return "Administrator"
-    names = set(user.groups.values_list("name", flat=True))
-    for name in ("Finance staff", "Auditors"):
-        if name in names:
-            return "Auditor" if name == "Auditors" else name
-    return ""
+    return role_label(user)

@@ -6,46 +6,25 @@ the forwarded address behind the proxy. (The per-client, per-client_id and per-a
 ``test_access.py``; two processes sharing one limit: ``test_processes.py``.)"""
 import base64
 import math
-import threading
 import time
 from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import connection, connections
+from django.db import connection
 from rest_framework.test import APIClient
 
 from core.models import RateCounter
 from core.rate_counter import count_hit
 from core.throttling import parse_rate
 from registers.access import ensure_groups
-from tests.helpers import TOKEN_URL, bearer_client, payments_url
+from tests.helpers import TOKEN_URL, bearer_client, payments_url, run_in_threads
 
 MINUTE = 1_700_000_040  # a Unix time on a minute boundary
 
 
 def api_windows(client) -> list[RateCounter]:
     return list(RateCounter.objects.filter(scope="api", ident=f"client-{client.pk}"))
-
-
-def run_in_threads(count: int, work) -> list:
-    """``work(index)`` in ``count`` threads released together; each thread has its own database
-    connection (Django's are per thread), closed when it is done. The results, in index order."""
-    barrier, results = threading.Barrier(count), [None] * count
-
-    def run(index):
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    return results
 
 
 # --- the statement -----------------------------------------------------------------------------

@@ -70,6 +70,7 @@ def test_the_demo_builds_on_sqlite_keeps_kohas_invariants_and_serves_a_page(demo
         assert done.returncode == 0, done.stderr
 
     assert "account lines in" in done.stdout and credentials.exists()
+    assert "userid: finance_officer" in credentials.read_text()  # Koha staff logins too
     with sqlite3.connect(tmp_path / "demo.sqlite3") as db:
         lines, outstanding = db.execute(
             "SELECT COUNT(*), SUM(amountoutstanding) FROM accountlines"

@@ -1,6 +1,7 @@
 """A real browser (Debian's Chromium driven by Playwright) against the live dashboard: the demo
-auditor logs in, opens the overview, a register and a day, downloads a CSV. Screenshots of every
-page land in test-artifacts/ (git-ignored) for people to look at."""
+auditor logs in, opens the overview, a register and a day, downloads a CSV; a Koha staff member
+logs in with their Koha userid and password and sees their library's register, patrons masked.
+Screenshots of every page land in test-artifacts/ (git-ignored) for people to look at."""
 import csv
 import io
 import os
@@ -13,7 +14,7 @@ from django.conf import settings
 
 from demo.users import create_demo_users
 from registers.selectors import local_today
-from tests.factories import build_koha_world, busy_days
+from tests.factories import build_koha_world, busy_days, koha_staff
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -91,3 +92,48 @@ def test_the_demo_auditor_browses_the_dashboard_and_exports_a_csv(live_server, a
     page.set_viewport_size({"width": 1024, "height": 768})  # a tablet in landscape
     page.goto(f"{live_server.url}/registers/")
     page.screenshot(path=ARTIFACTS / "overview-tablet.png", full_page=True)
+
+
+@pytest.fixture
+def koha_cashier_login(transactional_db):
+    """The same world, and a Koha cashier at CPL: catalogue and cash_management: cashup, but not
+    borrowers: edit_borrowers."""
+    koha = build_koha_world()
+    today = local_today()
+    busy_days(koha, [today - timedelta(days=n) for n in range(2, -1, -1)], per_day=4)
+    koha_staff("cashier", "Koha pässword 1", library=koha.cpl, modules=["catalogue"],
+               codes=[("cash_management", "cashup")])
+    return "cashier", "Koha pässword 1"
+
+
+def test_a_koha_staff_member_logs_in_with_their_koha_password(live_server, koha_cashier_login,
+                                                              browser_page):
+    page = browser_page
+    userid, password = koha_cashier_login
+
+    page.goto(f"{live_server.url}/registers/")
+    page.fill("#id_username", userid)
+    page.fill("#id_password", "not the password")
+    page.click("button[type=submit]")
+    assert "didn't match" in page.locator(".errors").inner_text()
+
+    page.fill("#id_username", userid)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#overview-table")
+    assert page.locator(".user .role").inner_text() == "Koha staff"
+    assert page.locator(".user span").first.inner_text() == "cashier"  # the Koha userid
+    assert page.locator("tr[data-register]").count() == 1  # CPL's register only
+    page.screenshot(path=ARTIFACTS / "koha-staff-overview.png", full_page=True)
+
+    page.click("#overview-table a:text('Front desk')")
+    page.wait_for_selector("#register-table")
+    page.locator("#register-table tbody tr[data-day]").last.locator("a").click()
+    page.wait_for_selector("#day-table")
+    lines = page.locator("#day-table tbody tr[data-line]").count()
+    assert lines > 0 and page.locator("#day-table :text('Patron hidden')").count() > 0
+    page.screenshot(path=ARTIFACTS / "koha-staff-day.png", full_page=True)
+
+    page.click("button:text('Log out')")
+    page.goto(f"{live_server.url}/registers/")
+    assert "/accounts/login/" in page.url

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from demo import clients as demo_clients
-from demo import history, library
+from demo import history, koha_staff, library
 from demo import users as demo_users
 from koha import schema as kohaschema
 from koha.models import AccountLine, CashRegister, Library, Patron
@@ -56,7 +56,8 @@ class Command(BaseCommand):
                 zone=ZoneInfo(settings.KOHA_TIME_ZONE), with_cashups=not had_history,
                 progress=bar.update,
             )
-        credentials = demo_users.create_demo_users() + demo_clients.create_demo_client()
+        credentials = (demo_users.create_demo_users() + koha_staff.create_koha_staff_logins()
+                       + demo_clients.create_demo_client())
         _write_credentials(credentials_file, credentials)
         self._report(result, credentials, credentials_file, time.monotonic() - started, had_history)
 
