@@ -74,8 +74,7 @@ class KohaAccess:
 
     @classmethod
     def of(cls, state: dict) -> KohaAccess:
-        modules = {name: value if isinstance(value, bool) else frozenset(value)
-                   for name, value in state["permissions"].items()}
+        modules = dict(state["permissions"])  # Koha's shape: 1, or {code: 1}
         libraries = state["libraries"]
         return cls(state["borrowernumber"], state["userid"], state["branchcode"],
                    KohaPermissions(modules), None if libraries is None else frozenset(libraries))
@@ -89,8 +88,7 @@ def fingerprint_key() -> str:
 def session_state(member: StaffMember, prefs: IdentityPreferences, now: float) -> dict:
     """What the session keeps of Koha's answer (JSON: Django's session serializer)."""
     libraries = dashboard_libraries(member.permissions, member.branchcode, prefs)
-    granted = {name: value if isinstance(value, bool) else sorted(value)
-               for name, value in member.permissions.modules.items() if value}
+    granted = {name: value for name, value in member.permissions.modules.items() if value}
     return {
         "borrowernumber": member.borrowernumber, "userid": member.userid,
         "branchcode": member.branchcode,
@@ -107,8 +105,8 @@ def begin(request, user) -> None:
 
 
 def recheck(request, state: dict, now: float) -> str | None:
-    """Koha's answer now (four queries); None, with the session's state renewed, if the session
-    may go on, else why it may not."""
+    """Koha's answer now (three queries: the patron, its permissions, the preferences); None,
+    with the session's state renewed, if the session may go on, else why it may not."""
     if not settings.KOHAPAY_KOHA_LOGIN:
         return LOGINS_OFF
     member = staff.find(borrowernumber=state["borrowernumber"])

@@ -135,8 +135,9 @@ STAFF = [
     StaffSpec("koha_sip", "SIP2", "Self-check", "CPL", DESK_FLAGS, "sip"),
 ]
 
-# Koha's preferences, with the two a register-using library turns on.
-PREFERENCES = {"UseCashRegisters": "1", "FinesLog": "1"}
+# Koha's preferences, with the two a register-using library turns on, and Koha's API keys on
+# (the demo kiosk has one).
+PREFERENCES = {"UseCashRegisters": "1", "FinesLog": "1", "RESTOAuth2ClientCredentials": "1"}
 
 PATRON_CATEGORY = "PT"
 # Local opening hours 9:00–19:59 and how busy each hour is.

@@ -1,7 +1,20 @@
-"""Demo data of the payments app, called by `manage.py seed_demo` (SQLite demo database)."""
+"""Demo data of the payments app, called by `manage.py seed_demo` (SQLite demo database): the
+kiosk's Koha API key (what a library gives its kiosk vendor) and kohapay's own API client (the
+fallback for a Koha without API keys)."""
+import uuid
+
 from django.db.models import Q
 
-from koha.models import AuthorisedValue, CashRegister, DebitType, DebitTypeLibrary, Library, Patron
+from koha.identity import passwords
+from koha.models import (
+    ApiKey,
+    AuthorisedValue,
+    CashRegister,
+    DebitType,
+    DebitTypeLibrary,
+    Library,
+    Patron,
+)
 from payments.models import ApiClient
 from payments.services.clients import (
     ClientCredentials,
@@ -10,8 +23,29 @@ from payments.services.clients import (
 )
 
 DEMO_CLIENT = "Demo kiosk"
+DEMO_KEY = "Demo self-service kiosk"  # api_keys.description of the kiosk's Koha API key
 DEMO_STAFF_USERID = "kohapay_kiosk"  # the staff patron seed_demo creates for the kiosk
 BASE_URL = "http://127.0.0.1:8000"
+
+
+def create_demo_api_key() -> list[str]:
+    """Make the kiosk's Koha API key afresh, as a librarian makes one in Koha for the kiosk's
+    staff patron (who holds ``updatecharges``): a UUID client id and secret, the secret stored as
+    Koha's bcrypt. Return lines with the key and ready-to-paste curl commands."""
+    staff = _demo_staff_patron()
+    if staff is None:
+        return ["No staff patron in the demo database: the demo Koha API key was not made."]
+    ApiKey.objects.filter(description=DEMO_KEY).delete()
+    client_id, secret = str(uuid.uuid4()), str(uuid.uuid4())
+    ApiKey.objects.create(client_id=client_id, secret=passwords.koha_hash(secret),
+                          description=DEMO_KEY, patron=staff, active=True)
+    lines = [
+        f"Koha API key '{DEMO_KEY}' (owner: Koha patron {staff.pk}, '{staff.userid}'; "
+        "RESTOAuth2ClientCredentials is on):",
+        f"  client_id:     {client_id}",
+        f"  client_secret: {secret}",
+    ]
+    return lines + _curl_example(ClientCredentials(None, client_id, secret), "demo-key-1")
 
 
 def create_demo_client() -> list[str]:
@@ -23,12 +57,13 @@ def create_demo_client() -> list[str]:
     libraries = list(Library.objects.order_by("branchcode").values_list("branchcode", flat=True))
     credentials = _demo_credentials(staff.pk, libraries)
     lines = [
-        f"API client '{DEMO_CLIENT}' (acts as patron {staff.pk}, "
+        f"kohapay API client '{DEMO_CLIENT}' (the fallback for a Koha without API keys; acts as "
+        f"patron {staff.pk}, "
         f"libraries {', '.join(libraries)}):",
         f"  client_id:     {credentials.client_id}",
         f"  client_secret: {credentials.client_secret}",
     ]
-    return lines + _curl_example(credentials)
+    return lines + _curl_example(credentials, "demo-1")
 
 
 def _demo_staff_patron() -> Patron | None:
@@ -50,7 +85,7 @@ def _demo_credentials(staff_id: int, libraries: list[str]) -> ClientCredentials:
     return rotate_client_secret(client)  # the old secret was never kept in clear
 
 
-def _curl_example(credentials: ClientCredentials) -> list[str]:
+def _curl_example(credentials: ClientCredentials, reference: str) -> list[str]:
     register = CashRegister.objects.filter(archived=False).order_by("id").first()
     if register is None:
         return []
@@ -62,7 +97,7 @@ def _curl_example(credentials: ClientCredentials) -> list[str]:
     if debit_type is None or patron is None:
         return []
     body = (f'{{"debit_type":"{debit_type}","amount":2.5,"payment_type":"{payment_type}",'
-            f'"register_id":{register.id},"external_id":"demo-1"}}')
+            f'"register_id":{register.id},"external_id":"{reference}"}}')
     return [
         "Record a payment (README, 'Recording a payment (API)'; docs/api.md):",
         f"  TOKEN=$(curl -s {BASE_URL}/api/v1/oauth/token -d grant_type=client_credentials "
@@ -70,7 +105,7 @@ def _curl_example(credentials: ClientCredentials) -> list[str]:
         "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
         f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account/payments "
         "-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
-        f"-H 'Idempotency-Key: demo-1' -d '{body}'",
+        f"-H 'Idempotency-Key: {reference}' -d '{body}'",
     ]
 
 

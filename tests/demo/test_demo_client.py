@@ -1,9 +1,10 @@
-"""The demo kiosk client: credentials and a curl example that really records a payment."""
+"""The demo kiosk's Koha API key and kohapay client: credentials and a curl example that really
+records a payment."""
 import json
 import re
 
-from demo.clients import create_demo_client
-from koha.models import Patron
+from demo.clients import DEMO_KEY, create_demo_api_key, create_demo_client
+from koha.models import AccountLine, ApiKey, Patron, SystemPreference
 from payments.models import ApiClient
 from tests.helpers import bearer_client, get_token
 
@@ -41,3 +42,31 @@ def test_running_it_again_rekeys_the_same_client(koha):
 def test_without_a_staff_patron_it_says_so(koha):
     lines = create_demo_client()
     assert not ApiClient.objects.exists() and "No staff patron" in lines[0]
+
+
+def _records_a_payment(lines) -> AccountLine:
+    curl = next(line for line in lines if "/account/payments" in line)
+    path = re.search(r"http://127\.0\.0\.1:8000(\S+)", curl).group(1)
+    body = json.loads(re.search(r"-d '(\{.*\})'", curl).group(1))
+    response = bearer_client(get_token(credentials_from(lines))).post(path, body, format="json")
+    assert response.status_code == 201, response.content
+    return AccountLine.objects.get(pk=response.json()["payment_id"])
+
+
+def test_demo_koha_api_key_is_made_as_koha_makes_one_and_its_example_works(koha):
+    Patron.objects.filter(pk=51).update(userid="kohapay_kiosk", flags=1 << 10)  # updatecharges
+    SystemPreference.objects.update_or_create(variable="RESTOAuth2ClientCredentials",
+                                              defaults={"value": "1"})
+    lines = create_demo_api_key()
+    key = ApiKey.objects.get(description=DEMO_KEY)
+    shown = credentials_from(lines)
+    assert key.client_id == shown.client_id and key.patron_id == 51 and key.active
+    assert key.secret.startswith("$2a$08$") and shown.client_secret not in key.secret
+    assert _records_a_payment(lines).manager_id == 51  # the key's owner acts
+
+
+def test_making_the_demo_key_again_replaces_it(koha):
+    Patron.objects.filter(pk=51).update(userid="kohapay_kiosk")
+    first, second = credentials_from(create_demo_api_key()), credentials_from(create_demo_api_key())
+    assert first.client_id != second.client_id
+    assert list(ApiKey.objects.values_list("client_id", flat=True)) == [second.client_id]

@@ -212,7 +212,7 @@ def test_a_koha_login_costs_no_more_queries_than_a_kohapay_user(koha, koha_offic
     print(f"\n{page}: kohapay user {kohapay}, Koha login {between_rechecks} "
           f"({rechecked} with the re-check)")
     assert between_rechecks <= kohapay
-    # the patron, userflags, user_permissions, the preferences; the session saved (in a
-    # savepoint here: three statements)
-    assert rechecked - between_rechecks == 7
+    # the patron, its permissions (userflags and user_permissions in one statement), the
+    # preferences; the session saved (in a savepoint here: three statements)
+    assert rechecked - between_rechecks == 6
 

@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 progress=bar.update,
             )
         credentials = (demo_users.create_demo_users() + koha_staff.create_koha_staff_logins()
-                       + demo_clients.create_demo_client())
+                       + demo_clients.create_demo_api_key() + demo_clients.create_demo_client())
         _write_credentials(credentials_file, credentials)
         self._report(result, credentials, credentials_file, time.monotonic() - started, had_history)
 
