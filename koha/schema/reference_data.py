@@ -6,6 +6,7 @@ Sources, as summarised in the shared spec: ``mandatory/account_debit_types.sql``
 and the accounting and login preferences of ``mandatory/sysprefs.sql``. kohapay never writes these into a
 real Koha database: Koha's installer already did.
 """
+from koha.identity.preferences import DEFAULTS as IDENTITY_DEFAULTS
 from koha.models import (
     AuthorisedValue,
     AuthorisedValueCategory,
@@ -92,12 +93,7 @@ KOHA_PREFERENCES = {
     "UseEmailReceipts": "0",
     "EnablePointOfSale": "0",
     "RoundFinesAtPayment": "0",
-    "RESTOAuth2ClientCredentials": "0",
-    "FailedLoginAttempts": "",
-    "IndependentBranches": "0",
-    "AnonymousPatron": "0",
-    "TwoFactorAuthentication": "disabled",
-    "timeout": "1d",
+    **IDENTITY_DEFAULTS,
 }
 
 
