@@ -4,6 +4,7 @@ thousands at a time — so a recipe never touches the database.
 
 - ``charge_and_pay``: ``Koha::Account->add_debit`` followed by ``pay`` of that debit (spec §3.6);
 - ``pay``: ``Koha::Account->pay`` of debits the patron already owes (spec §3.3–3.5);
+- ``sale``: a point-of-sale sale without a patron, ``Koha::Charges::Sales::purchase`` (§7.2);
 - ``credits``: the PAYMENT credit both share (``add_credit``: the line, its ``statistics`` row,
   its FINES log).
 
@@ -11,6 +12,7 @@ thousands at a time — so a recipe never touches the database.
 """
 from koha.recipes.charge_and_pay import ChargeAndPay, ChargeAndPayRows, charge_and_pay
 from koha.recipes.pay import Owed, Payment, PaymentRows, pay
+from koha.recipes.sale import Sale, SaleItem, SaleRows, sale
 
-__all__ = ["ChargeAndPay", "ChargeAndPayRows", "Owed", "Payment", "PaymentRows", "charge_and_pay",
-           "pay"]
+__all__ = ["ChargeAndPay", "ChargeAndPayRows", "Owed", "Payment", "PaymentRows", "Sale",
+           "SaleItem", "SaleRows", "charge_and_pay", "pay", "sale"]
