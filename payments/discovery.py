@@ -111,9 +111,9 @@ class CashRegistersView(APIView):
         params = request.query_params
         library_id, archived = library_param(params), boolean_param(params, "archived", False)
         scope = scope_of(request, library_id=library_id)
+        library = selectors.asked_library(scope, library_id)
         page = pagination.page_request(params, scope.page_size)
-        result = selectors.cash_registers(scope, library=selectors.asked_library(scope, library_id),
-                                          archived=archived, page=page)
+        result = selectors.cash_registers(scope, library=library, archived=archived, page=page)
         return paginated(request, page, result, KohaCashRegisterSerializer)
 
 
@@ -137,9 +137,10 @@ class DebitTypesView(APIView):
         archived = boolean_param(params, "archived", False)
         can_be_sold = boolean_param(params, "can_be_sold", None)
         scope = scope_of(request, library_id=library_id)
+        library = selectors.asked_library(scope, library_id)
         page = pagination.page_request(params, scope.page_size)
-        result = selectors.debit_types(scope, library=selectors.asked_library(scope, library_id),
-                                       archived=archived, can_be_sold=can_be_sold, page=page)
+        result = selectors.debit_types(scope, library=library, archived=archived,
+                                       can_be_sold=can_be_sold, page=page)
         return paginated(request, page, result, KohaDebitTypeSerializer)
 
 
@@ -160,9 +161,9 @@ class PaymentTypesView(APIView):
         refuse_koha_queries(request)
         library_id = library_param(request.query_params)
         scope = scope_of(request, library_id=library_id)
+        library = selectors.asked_library(scope, library_id)
         page = pagination.page_request(request.query_params, scope.page_size)
-        result = selectors.payment_types(scope, library=selectors.asked_library(scope, library_id),
-                                         page=page)
+        result = selectors.payment_types(scope, library=library, page=page)
         return paginated(request, page, result, KohaAuthorisedValueSerializer)
 
 

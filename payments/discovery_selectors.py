@@ -119,15 +119,21 @@ class _ScopeFacts:
 
 
 def _scope_rows(client_id: int, library_id: str | None, patron_id: int | None):
-    """Rows (kind, code, value, number) of one ``UNION ALL``. kohapay's scope tables are joined
-    to Koha's rows, as the intake's read joins them (a deleted library is out of scope)."""
-    libraries = ApiClient.libraries.through.objects.filter(apiclient_id=client_id)
-    registers = ApiClient.registers.through.objects.filter(apiclient_id=client_id)
-    debit_types = ApiClient.debit_types.through.objects.filter(apiclient_id=client_id)
+    """Rows (kind, code, value, number) of one ``UNION ALL``. The client's scope is read from
+    Koha's side — Koha's libraries, registers and types that the client lists — so a deleted
+    one is out of scope, as the intake's read joins them (and a client whose every listed
+    register was deleted is limited to none, as there); and every text comes from Koha's own
+    columns, so the union never mixes collations."""
+    through = ApiClient.libraries.through.objects.filter(apiclient_id=client_id)
+    libraries = Library.objects.filter(Exists(through.filter(library_id=OuterRef("pk"))))
+    through = ApiClient.registers.through.objects.filter(apiclient_id=client_id)
+    registers = CashRegister.objects.filter(Exists(through.filter(cashregister_id=OuterRef("pk"))))
+    through = ApiClient.debit_types.through.objects.filter(apiclient_id=client_id)
+    debit_types = DebitType.objects.filter(Exists(through.filter(debittype_id=OuterRef("pk"))))
     parts = [
-        _row(libraries, "client_library", code="library__branchcode"),
-        _row(registers, "client_register", number="cashregister__id"),
-        _row(debit_types, "client_debit_type", code="debittype__code"),
+        _row(libraries, "client_library", code="branchcode"),
+        _row(registers, "client_register", number="id"),
+        _row(debit_types, "client_debit_type", code="code"),
         _row(SystemPreference.objects.filter(variable__in=PREFERENCES), "pref",
              code="variable", value="value"),
     ]
