@@ -1,7 +1,7 @@
 """Koha's pagination of list routes, for kohapay's discovery lists (docs/api.md, "Pagination").
 
 What Koha does (``Koha/REST/Plugin/Objects.pm`` ``search_rs``, ``Koha/REST/Plugin/Pagination.pm``
-``add_pagination_headers``, and their tests in ``t/Koha/REST/Plugin/Pagination.t``):
+``add_pagination_headers``, and Koha's own test of that plugin):
 
 - ``_page`` (default 1) and ``_per_page`` (default the ``RESTdefaultPageSize`` preference, else
   20); ``_per_page=-1`` is everything, on one page (``_page`` is then taken as 1);
