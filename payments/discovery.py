@@ -1,7 +1,8 @@
 """Discovery for kiosks, in Koha's shapes and within the client's scope: the registers, debit
 types and payment types a client may use, and what a patron owes (docs/api.md, "Discovery").
 
-Validate the query → read (``payments.discovery_selectors``) → render Koha's shape
+Validate the query → read the client's scope (``payments.discovery_scope``) and the rows
+(``payments.discovery_selectors``) → render Koha's shape
 (``payments.discovery_responses``) with Koha's pagination headers (``payments.pagination``).
 No ORM call here. Authentication, the Koha permission of a Koha API key (``koha_permission``)
 and the rate limit are the API's defaults, as for the intake; a dashboard session opens none of
@@ -13,6 +14,7 @@ from rest_framework.views import APIView
 
 from koha.identity.permissions import RECORD_PAYMENT
 from payments import discovery_openapi as docs
+from payments import discovery_scope
 from payments import discovery_selectors as selectors
 from payments import exceptions as err
 from payments import openapi as api_docs
@@ -72,9 +74,9 @@ def _refuse(name: str, message: str):
                            errors=[{"message": message, "path": f"/query/{name}"}])
 
 
-def scope_of(request, **asked) -> selectors.DiscoveryScope:
-    return selectors.discovery_scope(client=request.user.client, owner=request.user.owner,
-                                     **asked)
+def scope_of(request, **asked) -> discovery_scope.DiscoveryScope:
+    return discovery_scope.discovery_scope(client=request.user.client, owner=request.user.owner,
+                                           **asked)
 
 
 def paginated(request, page: pagination.PageRequest, result: selectors.Page,
@@ -111,7 +113,7 @@ class CashRegistersView(APIView):
         params = request.query_params
         library_id, archived = library_param(params), boolean_param(params, "archived", False)
         scope = scope_of(request, library_id=library_id)
-        library = selectors.asked_library(scope, library_id)
+        library = discovery_scope.asked_library(scope, library_id)
         page = pagination.page_request(params, scope.page_size)
         result = selectors.cash_registers(scope, library=library, archived=archived, page=page)
         return paginated(request, page, result, KohaCashRegisterSerializer)
@@ -137,7 +139,7 @@ class DebitTypesView(APIView):
         archived = boolean_param(params, "archived", False)
         can_be_sold = boolean_param(params, "can_be_sold", None)
         scope = scope_of(request, library_id=library_id)
-        library = selectors.asked_library(scope, library_id)
+        library = discovery_scope.asked_library(scope, library_id)
         page = pagination.page_request(params, scope.page_size)
         result = selectors.debit_types(scope, library=library, archived=archived,
                                        can_be_sold=can_be_sold, page=page)
@@ -161,7 +163,7 @@ class PaymentTypesView(APIView):
         refuse_koha_queries(request)
         library_id = library_param(request.query_params)
         scope = scope_of(request, library_id=library_id)
-        library = selectors.asked_library(scope, library_id)
+        library = discovery_scope.asked_library(scope, library_id)
         page = pagination.page_request(request.query_params, scope.page_size)
         result = selectors.payment_types(scope, library=library, page=page)
         return paginated(request, page, result, KohaAuthorisedValueSerializer)

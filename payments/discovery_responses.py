@@ -63,7 +63,8 @@ class KohaAuthorisedValueSerializer(serializers.Serializer):
 class KohaAccountLineSerializer(serializers.Serializer):
     """Koha's ``account_line`` as its ``GET /patrons/{id}/account`` renders one
     (``Koha::Account::Line`` ``to_api``): ``payout_type`` of the definition is never rendered
-    there, and ``old_checkout_id`` (newer Koha, Bug 22421: a column kohapay does not map) is left out."""
+    there, and ``old_checkout_id`` (newer Koha, Bug 22421: a column kohapay does not map) is left
+    out."""
 
     account_line_id = serializers.IntegerField(source="accountlines_id")
     amount = AmountField()
