@@ -118,6 +118,17 @@ def test_what_discovery_lists_is_exactly_what_the_intake_accepts(koha, fpl, pay)
 
 
 # --- Koha API keys: the owner's libraries and permissions ---------------------------------------
+def test_a_keys_lists_are_what_the_intake_accepts_for_it(koha, keys_on, fpl, pay):
+    independent_branches(True)
+    api = koha_key_api(koha_staff("cpl-clerk", library=koha.cpl, **KIOSK_OWNER))
+    listed = register_ids(api)
+    assert listed == [1]
+    for register in (1, koha.other_register.pk, 30):
+        response = pay(api=api, register_id=register, payment_type="SIP01")
+        assert response.status_code == (201 if register in listed else 403), response.content
+
+
+
 def test_a_keys_owner_sees_every_library_unless_independent_branches(koha, keys_on, fpl):
     api = koha_key_api(koha_staff("clerk", library=koha.cpl, **KIOSK_OWNER))
     every = [1, koha.other_register.pk, 30]
