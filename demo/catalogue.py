@@ -124,6 +124,9 @@ PAYMENT_MIX = {
 
 # Koha permission bits (spec §9): borrowers 4, updatecharges 10, cash_management 25.
 DESK_FLAGS = (1 << 4) | (1 << 10) | (1 << 25)
+# The kiosk's key owner also holds catalogue (2): Koha's requirement for listing cash registers
+# (GET /api/v1/cash_registers, the kiosk's first discovery call).
+KIOSK_FLAGS = DESK_FLAGS | (1 << 2)
 KIOSK_USERID = "kohapay_kiosk"
 STAFF = [
     StaffSpec("cpl_desk1", "Maria", "Lopez", "CPL", DESK_FLAGS, "desk"),
@@ -131,7 +134,7 @@ STAFF = [
     StaffSpec("mpl_desk1", "Aisha", "Khan", "MPL", DESK_FLAGS, "desk"),
     StaffSpec("mpl_desk2", "Peter", "Novak", "MPL", DESK_FLAGS, "desk"),
     StaffSpec("fpl_desk1", "Lena", "Schmidt", "FPL", DESK_FLAGS, "desk"),
-    StaffSpec(KIOSK_USERID, "kohapay", "Kiosk", "CPL", DESK_FLAGS, "kiosk"),
+    StaffSpec(KIOSK_USERID, "kohapay", "Kiosk", "CPL", KIOSK_FLAGS, "kiosk"),
     StaffSpec("koha_sip", "SIP2", "Self-check", "CPL", DESK_FLAGS, "sip"),
 ]
 

@@ -98,14 +98,17 @@ def _curl_example(credentials: ClientCredentials, reference: str) -> list[str]:
         return []
     body = (f'{{"debit_type":"{debit_type}","amount":2.5,"payment_type":"{payment_type}",'
             f'"register_id":{register.id},"external_id":"{reference}"}}')
+    bearer = "-H \"Authorization: Bearer $TOKEN\""
     return [
-        "Record a payment (README, 'Recording a payment (API)'; docs/api.md):",
+        "A kiosk's day (README, 'A kiosk's day (API)'; docs/api.md): a token, its registers, "
+        "what a patron owes, a payment:",
         f"  TOKEN=$(curl -s {BASE_URL}/api/v1/oauth/token -d grant_type=client_credentials "
         f"-d client_id={credentials.client_id} -d client_secret={credentials.client_secret} "
         "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
-        f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account/payments "
-        "-H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' "
-        f"-H 'Idempotency-Key: {reference}' -d '{body}'",
+        f"  curl -s {BASE_URL}/api/v1/cash_registers {bearer}",
+        f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account {bearer}",
+        f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account/payments {bearer} "
+        f"-H 'Content-Type: application/json' -H 'Idempotency-Key: {reference}' -d '{body}'",
     ]
 
 

@@ -2,11 +2,22 @@
 Ids are matched as text and checked by the views, so a bad id gets a JSON 400, not an HTML 404."""
 from django.urls import path
 
+from payments.discovery import (
+    CashRegistersView,
+    DebitTypesView,
+    PatronAccountView,
+    PaymentTypesView,
+)
 from payments.views import PatronPaymentsView, PatronPaymentView, TokenView
 
 app_name = "payments"
 urlpatterns = [
     path("oauth/token", TokenView.as_view(), name="token"),
+    # Discovery for kiosks (payments.discovery), in Koha's shapes.
+    path("cash_registers", CashRegistersView.as_view(), name="cash_registers"),
+    path("debit_types", DebitTypesView.as_view(), name="debit_types"),
+    path("payment_types", PaymentTypesView.as_view(), name="payment_types"),
+    path("patrons/<str:patron_id>/account", PatronAccountView.as_view(), name="account"),
     path("patrons/<str:patron_id>/account/payments", PatronPaymentsView.as_view(),
          name="payments"),
     path("patrons/<str:patron_id>/account/payments/<str:payment_id>",

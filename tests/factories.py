@@ -12,9 +12,11 @@ from koha.models import (
     AccountOffset,
     ApiKey,
     AuthorisedValue,
+    AuthorisedValueLibrary,
     CashRegister,
     CashRegisterAction,
     DebitType,
+    DebitTypeLibrary,
     Library,
     Patron,
     UserFlag,
@@ -219,6 +221,48 @@ def busy_days(koha, days, *, per_day=6, start_hour=9):
         charge_and_pay(register=koha.other_register, at=base + timedelta(hours=1), amount="3.30",
                        patron=koha.patron, manager=koha.staff)
         cashup(register=koha.register, at=base + timedelta(hours=8), manager=koha.staff)
+
+
+# --- what a patron owes, and library limits (the discovery routes) -----------------------------
+
+
+def owed(*, patron, amount, outstanding=None, debit_type="OVERDUE", at=None, library=None,
+         **fields) -> AccountLine:
+    """A debit as Koha's add_debit leaves it (its CREATE offset), ``outstanding`` of it still
+    owed (default: all of it)."""
+    amount = Decimal(amount)
+    debit = AccountLineFactory(
+        patron=patron, date=at, amount=amount, debit_type_id=debit_type,
+        amountoutstanding=amount if outstanding is None else Decimal(outstanding),
+        library=library or patron.library, **fields)
+    _offset("CREATE", amount, debit=debit)
+    return debit
+
+
+def unspent(*, patron, amount, outstanding=None, credit_type="CREDIT", at=None, library=None,
+            **fields) -> AccountLine:
+    """A credit as Koha's add_credit leaves it (negative amounts, its CREATE offset),
+    ``outstanding`` of it (positive, default all) not yet applied to any debit."""
+    amount = Decimal(amount)
+    credit = AccountLineFactory(
+        patron=patron, date=at, amount=-amount, credit_type_id=credit_type,
+        amountoutstanding=-(amount if outstanding is None else Decimal(outstanding)),
+        library=library or patron.library, **fields)
+    _offset("CREATE", amount, credit=credit)
+    return credit
+
+
+def limit_debit_type(code: str, *branchcodes: str) -> None:
+    """Koha's library limits of a debit type (account_debit_types_branches)."""
+    DebitTypeLibrary.objects.bulk_create(
+        DebitTypeLibrary(debit_type_code=code, branchcode=b) for b in branchcodes)
+
+
+def limit_payment_type(value: str, *branchcodes: str) -> None:
+    """Koha's library limits of a PAYMENT_TYPE authorised value (authorised_values_branches)."""
+    av = AuthorisedValue.objects.get(category="PAYMENT_TYPE", authorised_value=value)
+    AuthorisedValueLibrary.objects.bulk_create(
+        AuthorisedValueLibrary(av_id=av.pk, branchcode=b) for b in branchcodes)
 
 
 # --- the world of the spec's worked example (§10) ----------------------------------------------

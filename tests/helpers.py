@@ -55,6 +55,33 @@ def bearer_client(token: str) -> APIClient:
     return api
 
 
+def koha_key_api(owner, **key) -> APIClient:
+    """A Koha API key of ``owner`` (``RESTOAuth2ClientCredentials`` must be on), with a token."""
+    from tests.factories import koha_api_key
+
+    return bearer_client(get_token(koha_api_key(owner, **key)))
+
+
+# --- the discovery routes ---------------------------------------------------------------------
+
+REGISTERS_URL = "/api/v1/cash_registers"
+DEBIT_TYPES_URL = "/api/v1/debit_types"
+PAYMENT_TYPES_URL = "/api/v1/payment_types"
+
+
+def account_url(patron_id=42) -> str:
+    return f"/api/v1/patrons/{patron_id}/account"
+
+
+def links(response) -> dict[str, str]:
+    """The ``Link`` header as {rel: url}."""
+    found = {}
+    for part in response["Link"].split(","):
+        url, rel = part.split(";")
+        found[rel.strip().removeprefix('rel="').removesuffix('"')] = url.strip()[1:-1]
+    return found
+
+
 # --- Koha staff logins ------------------------------------------------------------------------
 
 LOGIN_URL = "/accounts/login/"

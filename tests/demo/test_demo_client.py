@@ -70,3 +70,27 @@ def test_making_the_demo_key_again_replaces_it(koha):
     first, second = credentials_from(create_demo_api_key()), credentials_from(create_demo_api_key())
     assert first.client_id != second.client_id
     assert list(ApiKey.objects.values_list("client_id", flat=True)) == [second.client_id]
+
+
+def _discovery_answers(lines) -> list[int]:
+    """GET every discovery curl the demo prints (registers, the patron's account)."""
+    api = bearer_client(get_token(credentials_from(lines)))
+    urls = [re.search(r"http://127\.0\.0\.1:8000(\S+)", line).group(1) for line in lines
+            if "curl -s" in line and "/oauth/" not in line and " -d " not in line]
+    assert [url.rsplit("/", 1)[-1] for url in urls] == ["cash_registers", "account"]
+    return [api.get(url).status_code for url in urls]
+
+
+def test_the_demo_shows_the_discovery_calls_and_they_answer(koha):
+    """Printed before the payment, with the same token: the kiosk's registers and what the
+    patron owes — for the demo's Koha key (its owner as seed_demo makes it) and its client."""
+    from demo.catalogue import KIOSK_FLAGS
+
+    Patron.objects.filter(pk=51).update(userid="kohapay_kiosk", flags=KIOSK_FLAGS)
+    SystemPreference.objects.update_or_create(variable="RESTOAuth2ClientCredentials",
+                                              defaults={"value": "1"})
+    key_lines = create_demo_api_key()
+    assert _discovery_answers(key_lines) == [200, 200]
+    assert _discovery_answers(create_demo_client()) == [200, 200]
+    order = [line for line in key_lines if "curl -s" in line]
+    assert "/cash_registers" in order[1] and order[-1].endswith("}'")  # discover, then pay

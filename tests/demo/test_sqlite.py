@@ -2,12 +2,15 @@
 create` + `migrate` + `seed_demo` build a database that keeps Koha's invariants, and the server
 serves a page from it. (The rest of the suite runs on MariaDB; this is the demo's own check.)
 """
+import json
 import os
+import re
 import socket
 import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -89,6 +92,28 @@ def test_the_demo_builds_on_sqlite_keeps_kohas_invariants_and_serves_a_page(demo
     )
     try:
         assert fetch(server, f"http://127.0.0.1:{port}/admin/login/", time.monotonic() + 60) == 200
+        assert printed_discovery_calls(credentials.read_text(), port) == [200, 200]
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+def printed_discovery_calls(printed: str, port: int) -> list[int]:
+    """The demo Koha key's printed discovery curls (its registers, a patron's account), sent with
+    a token of that key to the SQLite-served demo: their statuses."""
+    client_id, secret = (re.search(rf"{name}:\s+(\S+)", printed).group(1)
+                         for name in ("client_id", "client_secret"))
+    base = f"http://127.0.0.1:{port}"
+    form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": client_id,
+                                   "client_secret": secret}).encode()
+    with urllib.request.urlopen(f"{base}/api/v1/oauth/token", data=form, timeout=30) as answer:
+        token = json.load(answer)["access_token"]
+    paths = re.findall(r"curl -s http://127\.0\.0\.1:8000(/api/v1/(?:cash_registers|patrons/\d+"
+                       r"/account)) ", printed)
+    statuses = []
+    for path in paths[:2]:  # the key's two (the kohapay client's follow)
+        request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            assert json.load(answer) is not None
+            statuses.append(answer.status)
+    return statuses

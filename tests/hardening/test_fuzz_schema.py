@@ -38,6 +38,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 PASSES = [(GenerationMode.POSITIVE, True, 110), (GenerationMode.NEGATIVE, True, 90),
           (GenerationMode.POSITIVE, False, 25)]
 VALID_INTAKE = {"debit_type": "PRINT", "amount": 2.5, "payment_type": "CASH", "register_id": 1}
+DISCOVERY = [("/api/v1/cash_registers", {"library_id": "CPL", "_per_page": "1"}),
+             ("/api/v1/debit_types", {"can_be_sold": "true", "_page": "1"}),
+             ("/api/v1/payment_types", {"library_id": "CPL", "_per_page": "-1"})]
 
 
 @pytest.fixture
@@ -101,6 +104,8 @@ def test_fuzzing_the_live_schema_finds_no_5xx_and_no_schema_violation(live):
         "GET /api/v1/patrons/{patron_id}/account/payments/{payment_id}",
         "POST /api/v1/oauth/token",
         "GET /api/v1/cash_registers/{cash_register_id}/daily_totals",
+        "GET /api/v1/cash_registers", "GET /api/v1/debit_types", "GET /api/v1/payment_types",
+        "GET /api/v1/patrons/{patron_id}/account",
     }
     tally = Counter()
     for operation in operations:
@@ -142,4 +147,10 @@ def known_good_requests(schema, live) -> Counter:
     totals = send("/api/v1/cash_registers/{cash_register_id}/daily_totals", "GET",
                   live["session"], path_parameters={"cash_register_id": 1})
     assert totals.status_code == 200
+    for path, query in DISCOVERY:  # the kiosk's discovery calls, answered and paginated
+        found = send(path, "GET", live["bearer"], query=query)
+        assert found.status_code == 200 and found.json(), (path, found.text)
+    account = send("/api/v1/patrons/{patron_id}/account", "GET", live["bearer"],
+                   path_parameters={"patron_id": 42})
+    assert account.status_code == 200 and account.json()["balance"] == 0
     return tally
