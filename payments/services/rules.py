@@ -70,7 +70,7 @@ def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: D
     if not facts.patron_exists:
         raise err.PatronNotFound()
     preferences = facts.preferences
-    places = _places(facts, owner)
+    places = allowed_places(facts, owner)
     library_id, register_id = _resolve_place(facts, places, library_id, register_id)
     debit_type = _check_debit_type(facts, debit_type, library_id)
     payment_type = _check_payment_type(facts, payment_type, library_id)
@@ -88,7 +88,9 @@ def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: D
     )
 
 
-def _places(facts: IntakeReferences, owner: KeyOwner | None) -> Places:
+def allowed_places(facts: IntakeReferences, owner: KeyOwner | None) -> Places:
+    """Where this client may record: its libraries and registers (the discovery routes list
+    the same)."""
     scope = facts.scope
     if owner is None:  # a kohapay client: its libraries; the only one when it has one
         only = next(iter(scope.libraries)) if len(scope.libraries) == 1 else None

@@ -1,9 +1,9 @@
 """Discovery for kiosks, in Koha's shapes and within the client's scope: the registers, debit
 types and payment types a client may use, and what a patron owes (docs/api.md, "Discovery").
 
-Validate the query → read the client's scope (``payments.discovery_scope``) and the rows
-(``payments.discovery_selectors``) → render Koha's shape
-(``payments.discovery_responses``) with Koha's pagination headers (``payments.pagination``).
+Validate the query → read the client's scope (``payments.discovery.scope``) and the rows
+(``payments.discovery.selectors``) → render Koha's shape
+(``payments.discovery.responses``) with Koha's pagination headers (``payments.pagination``).
 No ORM call here. Authentication, the Koha permission of a Koha API key (``koha_permission``)
 and the rate limit are the API's defaults, as for the intake; a dashboard session opens none of
 these (they are kiosk routes).
@@ -13,13 +13,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from koha.identity.permissions import RECORD_PAYMENT
-from payments import discovery_openapi as docs
-from payments import discovery_scope
-from payments import discovery_selectors as selectors
 from payments import exceptions as err
 from payments import openapi as api_docs
 from payments import pagination
-from payments.discovery_responses import (
+from payments.discovery import openapi as docs
+from payments.discovery import scope as discovery_scope
+from payments.discovery import selectors
+from payments.discovery.responses import (
     KohaAuthorisedValueSerializer,
     KohaCashRegisterSerializer,
     KohaDebitTypeSerializer,

@@ -1,7 +1,7 @@
 """The client's scope on the discovery routes (``payments.discovery``), decided exactly as the
 intake decides it: the libraries and registers come from the intake's own rule
-(``payments.services.rules._places``, reused, not copied) — a kohapay client's libraries; a Koha
-API key's owner where Koha lets them log in (``can_log_into``: any library, unless
+(``payments.services.rules.allowed_places``, reused, not copied) — a kohapay client's
+libraries; a Koha API key's owner where Koha lets them log in (``can_log_into``: any library, unless
 ``IndependentBranches``), narrowed by the key's libraries; the registers a client is limited to,
 if any — and a client limited to some debit types sees only those. Read in one query with the
 preferences and what the request asked about (a library, a patron). No writes here.
@@ -20,7 +20,7 @@ from payments.models import ApiClient
 from payments.pagination import default_page_size
 from payments.selectors import PREFERENCE_DEFAULTS, ClientScope
 from payments.services.rules import Places
-from payments.services.rules import _places as intake_places  # the intake's own rule
+from payments.services.rules import allowed_places
 
 PREFERENCES = ("IndependentBranches", "RESTdefaultPageSize")
 
@@ -53,7 +53,7 @@ def discovery_scope(*, client: ApiClient, owner: KeyOwner | None,
     independent = (prefs["IndependentBranches"] or "").strip() not in {"", "0"}  # Perl's truth
     facts = _ScopeFacts(scope=scope, preferences=_Preferences(independent_branches=independent))
     return DiscoveryScope(
-        places=intake_places(facts, owner), debit_types=scope.debit_types,
+        places=allowed_places(facts, owner), debit_types=scope.debit_types,
         page_size=default_page_size(prefs["RESTdefaultPageSize"]),
         library=next((code for code, _, _ in rows["library"]), None),
         patron_library=next((code for code, _, _ in rows["patron"]), None),

@@ -1,6 +1,6 @@
 """Reads of the discovery routes (``payments.discovery``): which registers, debit types and
 payment types a client may use, and what a patron owes — all within the client's scope
-(``payments.discovery_scope``). No writes here.
+(``payments.discovery.scope``). No writes here.
 
 Library limits (``account_debit_types_branches``, ``authorised_values_branches``) are Koha's
 ``search_with_library_limits``: a row without limits is everywhere, one with limits only at its
@@ -28,7 +28,7 @@ from koha.models import (
     DebitTypeLibrary,
 )
 from payments import exceptions as err
-from payments.discovery_scope import DiscoveryScope
+from payments.discovery.scope import DiscoveryScope
 from payments.pagination import PageRequest
 
 PAYMENT_TYPE = "PAYMENT_TYPE"
