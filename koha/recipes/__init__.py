@@ -3,14 +3,23 @@ instances. The caller writes them — the intake one payment inside its transact
 thousands at a time — so a recipe never touches the database.
 
 - ``charge_and_pay``: ``Koha::Account->add_debit`` followed by ``pay`` of that debit (spec §3.6);
-- ``pay``: ``Koha::Account->pay`` of debits the patron already owes (spec §3.3–3.5);
+- ``pay``: ``Koha::Account->pay`` of debits the patron already owes (spec §3.3–3.5), and
+  ``circulation_effects``: what its ``apply`` would do to circulation beyond the ledger;
 - ``credits``: the PAYMENT credit both share (``add_credit``: the line, its ``statistics`` row,
   its FINES log).
 
 ``docs/koha-rows.md`` names the Koha code each follows.
 """
 from koha.recipes.charge_and_pay import ChargeAndPay, ChargeAndPayRows, charge_and_pay
-from koha.recipes.pay import Owed, Payment, PaymentRows, pay
+from koha.recipes.pay import (
+    Circulation,
+    CirculationEffect,
+    Owed,
+    Payment,
+    PaymentRows,
+    circulation_effects,
+    pay,
+)
 
-__all__ = ["ChargeAndPay", "ChargeAndPayRows", "Owed", "Payment", "PaymentRows", "charge_and_pay",
-           "pay"]
+__all__ = ["ChargeAndPay", "ChargeAndPayRows", "Circulation", "CirculationEffect", "Owed",
+           "Payment", "PaymentRows", "charge_and_pay", "circulation_effects", "pay"]
