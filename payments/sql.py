@@ -215,10 +215,15 @@ def update_column(model, pks: list[int], field_name: str, value) -> None:
 
 @cache
 def _insert_fields(model) -> tuple:
-    """The columns written: all but an auto primary key and ``db_default`` columns."""
+    """The columns written: all but an auto primary key and the columns only the database
+    fills (a ``db_default`` without a Python ``default``, e.g. Koha's timestamps)."""
     return tuple(f for f in model._meta.concrete_fields
                  if not (f.primary_key and f.get_internal_type().endswith("AutoField"))
-                 and not f.has_db_default())
+                 and not _database_fills(f))
+
+
+def _database_fills(field) -> bool:
+    return field.has_db_default() and not field.has_default()
 
 
 # Columns whose ``pre_save`` is a plain attribute read and whose ``get_db_prep_save`` gives back
@@ -258,7 +263,7 @@ def _value(field, plain: type | None, obj):
 def _check_defaults(model, objs) -> None:
     """A value set on a ``db_default`` column would be silently dropped: refuse it."""
     for field in model._meta.concrete_fields:
-        if field.has_db_default() and any(
+        if _database_fills(field) and any(
                 not isinstance(getattr(obj, field.attname), DatabaseDefault) for obj in objs):
             raise ValueError(f"{field} is written by the database; do not set it")
 
