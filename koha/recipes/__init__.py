@@ -12,6 +12,8 @@ thousands at a time — so a recipe never touches the database.
 """
 from koha.recipes.charge_and_pay import ChargeAndPay, ChargeAndPayRows, charge_and_pay
 from koha.recipes.pay import (
+    RENEW,
+    RETURN_LOST,
     Circulation,
     CirculationEffect,
     Owed,
@@ -21,5 +23,5 @@ from koha.recipes.pay import (
     pay,
 )
 
-__all__ = ["ChargeAndPay", "ChargeAndPayRows", "Circulation", "CirculationEffect", "Owed",
+__all__ = ["RENEW", "RETURN_LOST", "ChargeAndPay", "ChargeAndPayRows", "Circulation", "CirculationEffect", "Owed",
            "Payment", "PaymentRows", "charge_and_pay", "circulation_effects", "pay"]

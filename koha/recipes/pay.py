@@ -96,6 +96,11 @@ def pay(payment: Payment, debits: list[Owed], *, at: datetime) -> PaymentRows:
 # --- what apply does beyond the ledger ---------------------------------------------------------
 
 
+# MarkLostItemsAsReturned is a list of places; Koha's installer default lists them all,
+# "onpayment" among them (spec §2.7): paying a lost item's fee off returns the item.
+LOST_RETURNED_DEFAULT = "batchmod,moredetail,cronjob,additem,pendingreserves,onpayment"
+
+
 @dataclass(frozen=True)
 class Circulation:
     """The preferences ``apply`` reads once a debit is paid off."""

@@ -17,7 +17,7 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from koha import recipes
@@ -28,7 +28,7 @@ from payments import sql
 from payments.models import ApiClient, Intake
 from payments.responses import intake_response_body
 from payments.services.credit_numbers import allocate_credit_number
-from payments.services.idempotency import previous_intake
+from payments.services.idempotency import previous_intake, write_once
 from payments.services.ledger import ZERO, ledger_problems
 from payments.services.results import IntakeResult
 from payments.services.rules import IntakePlan, plan_intake
@@ -56,18 +56,7 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
         payment_type=payment_type, register_id=register_id, library_id=library_id,
         description=description, note=note,
     )
-    try:
-        return _write(plan, **guard)
-    except IntegrityError:
-        # Raised by the Intake INSERT when a concurrent twin committed first (the unique index
-        # made us wait for it), or by Koha's foreign keys when a row vanished meanwhile. The
-        # durable block has rolled everything back; answer as if we had come second.
-        earlier = previous_intake(**guard)
-        if earlier is not None:
-            logger.info("intake for patron %s lost the race to a concurrent twin; answering "
-                        "with the winner's", patron_id)
-            return earlier
-        raise err.ConcurrentChange(headers={"Retry-After": "1"}) from None
+    return write_once(lambda: _write(plan, **guard), guard=guard, patron_id=patron_id)
 
 
 def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
