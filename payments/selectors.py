@@ -19,7 +19,8 @@ PREFERENCE_DEFAULTS = {"UseCashRegisters": "0", "FinesLog": "1", "AutoCreditNumb
 class IntakePreferences:
     """The system preferences Koha reads on the add_debit + pay path (spec §2.7),
     ``IndependentBranches`` for where a Koha API key's owner may act, and the two that make
-    ``apply`` change circulation when it pays a debit off (``koha.recipes.circulation_effects``)."""
+    ``apply`` change circulation when it pays a debit off
+    (``koha.recipes.circulation_effects``)."""
 
     use_cash_registers: bool
     fines_log: bool

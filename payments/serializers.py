@@ -72,7 +72,8 @@ class ClosedSerializer(serializers.Serializer):
         if isinstance(data, Mapping):
             unknown = [name for name in data if name not in self.fields]
             if unknown:
-                raise serializers.ValidationError({name: ["Unknown property."] for name in unknown})
+                raise serializers.ValidationError(
+                    {name: ["Unknown property."] for name in unknown})
         return super().to_internal_value(data)
 
 

@@ -3,10 +3,10 @@ where it beats the ORM by more than 20 % on a figure ``make bench`` reports; see
 docs/performance.md, "Issue 13"), plus the one statement the ORM cannot express.
 
 The intake transaction's statements (``insert``, ``update_column``, ``lock_patron``,
-``written_lines``): the rows ``koha.recipes`` builds, written and read back as fixed SQL — for a
-charge and, with the same statements for the same reason, for a payment of existing debits. Measured
-on the in-process figure ``make bench`` reports ("ms per intake", alternating runs, medians,
-2026-12-06): the transaction's eight statements through the ORM (``bulk_create``, ``update``, a
+``written_lines``): the rows ``koha.recipes`` builds, written and read back as fixed SQL — for
+a charge and, the same statements for the same reason, for a payment of existing debits.
+Measured on the in-process figure ``make bench`` reports ("ms per intake", alternating runs,
+medians, 2026-12-06): the transaction's eight statements through the ORM (``bulk_create``, ``update``, a
 locking queryset with a correlated ``Subquery``, an annotated re-read) made an intake 25 % slower
 than these (docs/performance.md, "Issue 13"): the ORM compiles each statement on every intake
 although none ever changes shape, ~0.2 ms of CPU apiece, more than MariaDB takes to run it.

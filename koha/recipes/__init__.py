@@ -23,5 +23,6 @@ from koha.recipes.pay import (
     pay,
 )
 
-__all__ = ["RENEW", "RETURN_LOST", "ChargeAndPay", "ChargeAndPayRows", "Circulation", "CirculationEffect", "Owed",
-           "Payment", "PaymentRows", "charge_and_pay", "circulation_effects", "pay"]
+__all__ = ["RENEW", "RETURN_LOST", "ChargeAndPay", "ChargeAndPayRows", "Circulation",
+           "CirculationEffect", "Owed", "Payment", "PaymentRows", "charge_and_pay",
+           "circulation_effects", "pay"]

@@ -1,5 +1,6 @@
 """The intake's INSERTs as fixed SQL (``payments.sql``) write what the ORM writes: the same
-columns (those with only a ``db_default`` left to the database), values through the fields' own methods."""
+columns (those with only a ``db_default`` left to the database), values through the fields' own
+methods."""
 import re
 from decimal import Decimal
 
