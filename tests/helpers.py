@@ -49,6 +49,15 @@ def get_token(credentials) -> str:
     return response.json()["access_token"]
 
 
+def pay_body(amount, *line_ids: int, **properties) -> dict:
+    """The body of a payment of debits the patron already owes (issue 15): cash at register 1,
+    the lines named in the order given (none: the oldest debts first)."""
+    body = {"amount": str(amount), "payment_type": "CASH", "register_id": 1, **properties}
+    if line_ids:
+        body["account_lines_ids"] = list(line_ids)
+    return body
+
+
 def bearer_client(token: str) -> APIClient:
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -96,6 +105,17 @@ def row_counts() -> dict[str, int]:
     """Rows in every Koha table kohapay maps and in kohapay's intake table: what an intake could
     write."""
     return table_row_counts(sorted(kohaschema.koha_tables()) + ["kohapay_intake"])
+
+
+def assert_refused(response, status: int, code: str, before: dict) -> dict:
+    """A refusal in Koha's error shape that wrote nothing (``before``: ``row_counts()``);
+    returns the error body."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["error_code"] == code, body
+    assert isinstance(body["error"], str) and body["error"].endswith("."), body
+    assert row_counts() == before, "a refused request wrote rows"
+    return body
 
 
 def ledger_is_clean() -> str:
