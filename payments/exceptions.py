@@ -189,7 +189,8 @@ class LibraryRequired(RuleViolation):
 
 class InvalidAccountLine(RuleViolation):
     """A line named in ``account_lines_ids`` is not this patron's, not a debit, or has nothing
-    outstanding (read under lock, in the payment's transaction)."""
+    outstanding (as committed when the request's rules are checked; a line that stops being
+    payable after that, before the payment's locks, is a ``ConcurrentChange``)."""
 
     default_code = "invalid_account_line"
     default_message = "An account line named in account_lines_ids cannot be paid."
@@ -270,8 +271,9 @@ class DuplicateExternalId(ConflictError):
 
 
 class ConcurrentChange(ConflictError):
-    """Koha's rows changed under the intake (e.g. a type deleted meanwhile); nothing was written
-    and the same request may be retried.
+    """Koha's rows changed under the intake (e.g. a type deleted meanwhile, or a named debit
+    paid by another kiosk or Koha's desk meanwhile); nothing was written and the same request
+    may be retried (it then gets the answer the new state calls for).
 
     (A repeat of a request still in flight never gets here: it waits on the patron's row lock or
     the intake's unique index until the first commits, then replays it.)"""

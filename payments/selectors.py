@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
+from koha.models import AccountLine
 from koha.recipes.pay import LOST_RETURNED_DEFAULT
 from payments import sql
 from payments.models import ApiClient, Intake
@@ -127,6 +129,26 @@ def _preferences(stored: dict[str, str | None]) -> IntakePreferences:
 
 def _perl_true(value: str | None) -> bool:
     return (value or "").strip() not in {"", "0"}
+
+
+# --- the lines a payment names -------------------------------------------------------------------
+@dataclass(frozen=True)
+class NamedLine:
+    """A line named in ``account_lines_ids``, as committed before the payment's transaction."""
+
+    patron_id: int | None
+    is_credit: bool
+    outstanding: Decimal
+
+
+def named_lines(line_ids: list[int]) -> dict[int, NamedLine]:
+    """The named lines that exist, by id, in one indexed query (none asked for none named)."""
+    if not line_ids:
+        return {}
+    rows = AccountLine.objects.filter(pk__in=line_ids).values_list(
+        "pk", "patron_id", "credit_type_id", "amountoutstanding")
+    return {pk: NamedLine(patron_id, credit_type is not None, outstanding or Decimal(0))
+            for pk, patron_id, credit_type, outstanding in rows}
 
 
 # --- kohapay's intake records ------------------------------------------------------------------

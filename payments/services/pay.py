@@ -13,8 +13,9 @@ The debits are read inside the transaction and locked, in one fixed order: the p
 outstanding, by id. So two kiosks paying the same fine run one after the other, and the second
 sees what the first left; a Koha desk payment committed before our locks is seen, one still
 writing makes us wait for it (or InnoDB picks a deadlock victim: ``write_once`` answers 409).
-Any refusal inside — a line that cannot be paid, an amount above what is owed, a payment Koha
-would accompany with circulation changes — raises, and the block rolls back: nothing written.
+Any refusal inside — a named line paid or changed since the rules read it (409), an amount
+above what is owed, a payment Koha would accompany with circulation changes — raises, and the
+block rolls back: nothing written.
 Each write is one statement of ``payments.sql``, for the reason the charge's are.
 """
 import logging
@@ -120,7 +121,11 @@ def _lock_debits(plan: PaymentPlan) -> list[recipes.Owed]:
     for line_id in plan.account_lines_ids:
         line = locked.get(line_id)
         if line is None or not line.is_debit:
-            raise _unpayable(plan.patron_id, line_id)
+            # It was a payable debit of the patron when the rules read it: someone else (another
+            # kiosk, Koha's desk) paid or changed it since. Its answer is no longer ours to give.
+            raise err.ConcurrentChange(
+                f"Account line {line_id} was paid or changed while this payment was being "
+                "recorded; nothing was written. Retry to see what is still owed.")
         named.append(line.owed)
     chosen = set(plan.account_lines_ids)
     others = [line.owed for line in locked.values()
@@ -139,19 +144,6 @@ def _read_locked(patron_id: int) -> list[Locked]:
                                  item_id=item_id))
         for pk, credit_type, amount, outstanding, debit_type, status, item_id in lines
     ]
-
-
-def _unpayable(patron_id: int, line_id: int) -> err.InvalidAccountLine:
-    """Why a named line is not among the patron's outstanding debits (read only to say so)."""
-    found = (AccountLine.objects.filter(pk=line_id)
-             .values_list("patron_id", "credit_type_id").first())
-    if found is None or found[0] != patron_id:
-        reason = f"is not a line of patron {patron_id}"
-    elif found[1] is not None:
-        reason = "is a credit, not a debit"
-    else:
-        reason = "has nothing outstanding"
-    return err.InvalidAccountLine(f"Account line {line_id} {reason}.")
 
 
 def _allocate(plan: PaymentPlan, owed: list[recipes.Owed], now: datetime

@@ -110,6 +110,7 @@ def plan_payment(*, client: ApiClient, patron_id: int, amount: Decimal, payment_
     library_id, register_id = _resolve_place(facts, _places(facts, owner), library_id,
                                              register_id)
     payment_type = _check_payment(facts, payment_type, library_id, register_id)
+    _check_named_lines(patron_id, account_lines_ids)
     preferences = facts.preferences
     return PaymentPlan(
         patron_id=patron_id, staff_patron_id=_staff_patron(client, owner),
@@ -120,6 +121,24 @@ def plan_payment(*, client: ApiClient, patron_id: int, amount: Decimal, payment_
         circulation=Circulation(renew_accruing=preferences.renew_accruing_when_paid,
                                 return_lost=preferences.lost_returned_on_payment),
     )
+
+
+def _check_named_lines(patron_id: int, line_ids: list[int]) -> None:
+    """Each named line is a debit of the patron with something outstanding — as committed now;
+    the payment reads them again under lock, and one that stopped being payable in between was
+    paid or changed concurrently (``ConcurrentChange``, not this)."""
+    found = selectors.named_lines(line_ids)
+    for line_id in line_ids:
+        line = found.get(line_id)
+        if line is None or line.patron_id != patron_id:
+            reason = f"is not a line of patron {patron_id}"
+        elif line.is_credit:
+            reason = "is a credit, not a debit"
+        elif line.outstanding <= 0:
+            reason = "has nothing outstanding"
+        else:
+            continue
+        raise err.InvalidAccountLine(f"Account line {line_id} {reason}.")
 
 
 def _references(client: ApiClient, patron_id: int, library_id: str | None,
