@@ -90,20 +90,34 @@ def write_once(write: Callable[[], IntakeResult], *, guard: dict,
 
     ``IntegrityError`` comes from the Intake INSERT when a concurrent twin committed first (the
     unique index made us wait for it), or from Koha's foreign keys when a row vanished
-    meanwhile; a deadlock or lock wait timeout from a Koha desk writing the same rows. The
-    durable block has rolled everything back either way: the twin's answer if there is one,
-    else 409 ``concurrent_change``, safe to retry with the same key."""
+    meanwhile; a deadlock or lock wait timeout from a Koha desk writing the same rows. A
+    refusal raised inside the write (a debit already paid, an amount now above what is owed)
+    may also be a twin's doing: it waited on the patron's lock while the twin paid. The durable
+    block has rolled everything back each time: the twin's answer if there is one, else the
+    refusal — for the database's errors 409 ``concurrent_change``, safe to retry."""
     try:
         return write()
+    except err.PaymentError:
+        earlier = _twin(guard, patron_id)
+        if earlier is not None:
+            return earlier
+        raise
     except (IntegrityError, OperationalError) as exc:
         if isinstance(exc, OperationalError) and not _lock_conflict(exc):
             raise  # the database itself failed (core.errors: 503)
-        earlier = previous_intake(**guard)
+        earlier = _twin(guard, patron_id)
         if earlier is not None:
-            logger.info("intake for patron %s lost the race to a concurrent twin; answering "
-                        "with the winner's", patron_id)
             return earlier
         raise err.ConcurrentChange(headers={"Retry-After": "1"}) from None
+
+
+def _twin(guard: dict, patron_id: int) -> IntakeResult | None:
+    """The answer of a concurrent twin that committed first (or its 409/422), if any."""
+    earlier = previous_intake(**guard)
+    if earlier is not None:
+        logger.info("intake for patron %s lost the race to a concurrent twin; answering with "
+                    "the winner's", patron_id)
+    return earlier
 
 
 def _lock_conflict(exc: OperationalError) -> bool:

@@ -58,12 +58,18 @@ def pay_debits(*, client: ApiClient, patron_id: int, amount: Decimal, payment_ty
     earlier = previous_intake(**guard)
     if earlier is not None:
         return earlier
-    plan = plan_payment(
-        client=client, owner=owner, patron_id=patron_id, amount=amount,
-        payment_type=payment_type, register_id=register_id, library_id=library_id,
-        account_lines_ids=account_lines_ids or [], description=description, note=note,
-    )
-    return write_once(lambda: _write(plan, **guard), guard=guard, patron_id=patron_id)
+
+    def checked_then_written():
+        # The rules read the debits too: a twin that paid them meanwhile makes them refuse,
+        # and write_once then answers with the twin's payment instead.
+        plan = plan_payment(
+            client=client, owner=owner, patron_id=patron_id, amount=amount,
+            payment_type=payment_type, register_id=register_id, library_id=library_id,
+            account_lines_ids=account_lines_ids or [], description=description, note=note,
+        )
+        return _write(plan, **guard)
+
+    return write_once(checked_then_written, guard=guard, patron_id=patron_id)
 
 
 def _write(plan: PaymentPlan, *, client: ApiClient, idempotency_key: str | None,
