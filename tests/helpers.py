@@ -210,8 +210,9 @@ def another_transaction(*statements: tuple[str, list]):
 def wait_for_lock_waits(count: int, statement: str = "%") -> None:
     """Return once ``count`` locking reads (``… FOR UPDATE``; those starting as ``statement``, a
     LIKE pattern, when given) are under way on the test database — held up by a transaction
-    that holds their rows (fail after 20 s). Read from the process list: MariaDB shows a locking read of a constant row waiting in
-    the optimizer's "Statistics" state, and INNODB_TRX does not always list it."""
+    that holds their rows (fail after 20 s). Read from the process list: MariaDB shows a
+    locking read of a constant row waiting in the optimizer's "Statistics" state, and
+    INNODB_TRX does not always list it."""
     import time
 
     deadline = time.monotonic() + 20
