@@ -1,31 +1,12 @@
-"""Fixtures of the payment tests: what patron 42 already owes (the §10 world extended with fines
-for paying existing charges), and Koha API keys — Koha's client-credentials preference on, a
+"""Fixtures of the payment tests with Koha API keys: Koha's client-credentials preference on, a
 staff patron who may record payments in Koha, and a key of theirs with a live kohapay token."""
-from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
 
 from koha.models import SystemPreference
-from tests.factories import koha_api_key, koha_debit, koha_staff
+from tests.factories import koha_api_key, koha_staff
 from tests.helpers import bearer_client, get_token, payments_url
-
-
-@pytest.fixture
-def debts(koha):
-    """The §10 world where patron 42 already owes three debits, oldest first: a replacement card
-    (MANUAL 1.50, charged at the desk), then two overdue fines of returned books (OVERDUE 5.00
-    and 4.00, written by Koha's fines cron). 10.50 in all."""
-    days_ago = timezone.now().replace(microsecond=0) - timedelta(days=3)
-    return SimpleNamespace(
-        card=koha_debit(amount="1.50", at=days_ago, debit_type="MANUAL",
-                        description="Replacement card", manager_id=51, interface="intranet"),
-        hobbit=koha_debit(amount="5.00", at=days_ago + timedelta(hours=1), item_id=501,
-                          description="The Hobbit"),
-        dune=koha_debit(amount="4.00", at=days_ago + timedelta(hours=2), item_id=502,
-                        description="Dune"),
-    )
 
 
 @pytest.fixture
