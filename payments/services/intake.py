@@ -1,4 +1,5 @@
-"""The atomic intake: the ONLY code that writes a payment into Koha's tables.
+"""The atomic intake of a charge and its payment: one of the two paths that write a payment into
+Koha's tables (the other, ``services.pay``, pays debits the patron already owes).
 
 ``record_payment`` checks the request (``rules``), then writes, in one durable transaction, exactly
 what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6; the rows come from
