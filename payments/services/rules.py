@@ -2,7 +2,8 @@
 (in one statement, ``selectors.intake_references``), done *before* the transaction (reads only).
 The result is an ``IntakePlan`` (a charge) or a ``PaymentPlan`` (a payment of debits the patron
 already owes) that the write path turns into rows without further decisions — except, for a
-payment, the debits themselves, which are read and checked under lock (``services.pay``).
+payment, the debits themselves: the lines it names are checked here as committed, and every
+debit is read again under lock in the transaction (``services.pay``).
 
 Order: the library and register (the client's scope), then the debit type (a charge only), then
 the payment type and Koha's register rule. Within each: existence (400) → the client's scope
