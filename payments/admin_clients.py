@@ -118,9 +118,9 @@ class ApiClientAdmin(SuperuserOnlyAdmin):
 class IntakeAdmin(SuperuserOnlyAdmin):
     """Read-only: intakes are written by the payment service only."""
 
-    list_display = ["id", "client", "patron_id", "payment_id", "debit_id", "external_id",
+    list_display = ["id", "client", "kind", "patron_id", "payment_id", "debit_id", "external_id",
                     "idempotency_key", "created_at"]
-    list_filter = ["client"]
+    list_filter = ["client", "kind"]
     search_fields = ["external_id", "idempotency_key", "=patron_id", "=payment_id"]
     date_hierarchy = "created_at"
 

@@ -57,9 +57,13 @@ class AccountLineAdmin(ZoneSafeDateHierarchy, ReadOnlyAdmin):
         found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         term = search_term.strip()
         if term:
-            intakes = Intake.objects.filter(external_id=term).values_list("payment_id", "debit_id")
-            ids = {line_id for pair in intakes for line_id in pair}
-            if ids:
+            payments = list(Intake.objects.filter(external_id=term)
+                            .values_list("payment_id", flat=True))
+            if payments:
+                # The credit and every debit it paid: a charge's own debit, or a pay's debits.
+                paid = AccountOffset.objects.filter(credit_id__in=payments, type="APPLY",
+                                                    debit__isnull=False)
+                ids = {*payments, *paid.values_list("debit_id", flat=True)}
                 found = found | queryset.filter(pk__in=ids)
         return found, may_have_duplicates
 

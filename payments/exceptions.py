@@ -7,7 +7,8 @@ Hierarchy (one leaf per rule; ``default_code`` is the ``error_code`` a client se
 
 - ``PaymentError`` (400)
   - ``RequestRejected`` (400): the body breaks a shape rule (type, length, unknown property…)
-    - ``InvalidAmount``, ``InvalidExternalId``, ``UnknownProperty``, ``InvalidField``
+    - ``InvalidAmount``, ``InvalidExternalId``, ``UnknownProperty``, ``InvalidField``,
+      ``AmbiguousPayment``
   - ``InvalidIdempotencyKey`` (400)
   - ``RuleViolation`` (400): a Koha configuration rule refuses the request
     - debit type: ``UnknownDebitType``, ``DebitTypeArchived``, ``DebitTypeNotAllowed``,
@@ -16,10 +17,11 @@ Hierarchy (one leaf per rule; ``default_code`` is the ``error_code`` a client se
     - register: ``RegisterRequired``, ``UnknownRegister``, ``RegisterArchived``,
       ``RegisterLibraryMismatch``
     - library: ``UnknownLibrary``, ``LibraryRequired``
+    - paying existing debits: ``InvalidAccountLine``, ``AmountExceedsOutstanding``
   - ``OutOfScope`` (403): the client may not act there
     - ``LibraryOutOfScope``, ``RegisterOutOfScope``, ``DebitTypeOutOfScope``
   - ``NotFoundError`` (404): ``PatronNotFound``, ``PaymentNotFound``
-  - ``ConflictError`` (409): ``DuplicateExternalId``, ``ConcurrentChange``
+  - ``ConflictError`` (409): ``DuplicateExternalId``, ``ConcurrentChange``, ``RequiresKoha``
   - ``IdempotencyKeyReused`` (422)
   - ``InvariantViolation`` (500): a bug in kohapay, never the client's fault
 
@@ -74,6 +76,15 @@ class UnknownProperty(RequestRejected):
 
 class InvalidField(RequestRejected):
     """Any other property has the wrong type or length; the code is ``invalid_<property>``."""
+
+
+class AmbiguousPayment(RequestRejected):
+    """The body names both a ``debit_type`` (charge and pay) and ``account_lines_ids`` (pay
+    debits the patron already owes): kohapay will not guess which was meant."""
+
+    default_code = "ambiguous_payment"
+    default_message = ("Send either debit_type (charge and pay a new debit) or account_lines_ids "
+                       "(pay debits the patron already owes), not both.")
 
 
 class InvalidIdempotencyKey(PaymentError):
@@ -176,6 +187,23 @@ class LibraryRequired(RuleViolation):
     default_message = "Say which library: send library_id (or a register_id)."
 
 
+class InvalidAccountLine(RuleViolation):
+    """A line named in ``account_lines_ids`` is not this patron's, not a debit, or has nothing
+    outstanding (as committed when the request's rules are checked; a line that stops being
+    payable after that, before the payment's locks, is a ``ConcurrentChange``)."""
+
+    default_code = "invalid_account_line"
+    default_message = "An account line named in account_lines_ids cannot be paid."
+
+
+class AmountExceedsOutstanding(RuleViolation):
+    """The amount is more than the patron's outstanding debits: Koha would leave the rest as an
+    unapplied credit, which kohapay never does for a kiosk. ``extra`` carries ``outstanding``."""
+
+    default_code = "amount_exceeds_outstanding"
+    default_message = "The amount is more than the patron owes."
+
+
 # --- 403: outside the client's scope -----------------------------------------------------------
 class OutOfScope(PaymentError):
     """The client is authenticated but may not act there."""
@@ -243,14 +271,25 @@ class DuplicateExternalId(ConflictError):
 
 
 class ConcurrentChange(ConflictError):
-    """Koha's rows changed under the intake (e.g. a type deleted meanwhile); nothing was written
-    and the same request may be retried.
+    """Koha's rows changed under the intake (e.g. a type deleted meanwhile, or a named debit
+    paid by another kiosk or Koha's desk meanwhile); nothing was written and the same request
+    may be retried (it then gets the answer the new state calls for).
 
     (A repeat of a request still in flight never gets here: it waits on the patron's row lock or
     the intake's unique index until the first commits, then replays it.)"""
 
     default_code = "concurrent_change"
     default_message = "Koha's data changed while recording the payment; nothing was written, retry."
+
+
+class RequiresKoha(ConflictError):
+    """Paying a debit off would make Koha change circulation as well (renew the item of an
+    accruing overdue fine, or return a lost item: ``koha.recipes.circulation_effects``), which
+    kohapay cannot do; the payment must be taken in Koha."""
+
+    default_code = "requires_koha"
+    default_message = ("Paying this off would make Koha renew or return an item, which kohapay "
+                       "cannot do; take this payment in Koha.")
 
 
 class IdempotencyKeyReused(PaymentError):

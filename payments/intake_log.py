@@ -87,10 +87,18 @@ def _outcome(request, response) -> dict:
         replayed = response.get("Idempotent-Replayed") == "true"
         return {"outcome": "replayed" if replayed else "created", "status": 201,
                 "error_code": None, "payment_id": body.get("payment_id"),
-                "amount": _text((body.get("debit") or {}).get("amount"))}
+                "amount": _paid(body)}
     return {"outcome": "refused", "status": response.status_code,
             "error_code": body.get("error_code"), "payment_id": body.get("payment_id"),
             "amount": _requested_amount(request)}
+
+
+def _paid(body: dict):
+    """The amount paid: a charge's debit amount, or minus a payment's credit amount."""
+    if body.get("debit"):
+        return _text(body["debit"].get("amount"))
+    amount = (body.get("credit") or {}).get("amount")
+    return _text(-amount) if _is_decimal(amount) or isinstance(amount, int) else None
 
 
 def _requested_amount(request):

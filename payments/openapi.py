@@ -6,6 +6,7 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema_serializer,
 )
 from rest_framework import serializers
@@ -13,6 +14,8 @@ from rest_framework import serializers
 from core.errors import DATABASE_UNAVAILABLE, KohaError
 from koha.identity.permissions import RECORD_PAYMENT
 from payments import exceptions as err
+from payments.responses import PaymentIntakeResultSerializer, PaymentOfDebitsResultSerializer
+from payments.serializers import PaymentIntakeRequestSerializer, PaymentOfDebitsRequestSerializer
 
 TOKEN_URL = "/api/v1/oauth/token"
 
@@ -58,6 +61,13 @@ class KohaErrorSerializer(serializers.Serializer):
                                       help_text="Field problems, when the body is at fault.")
 
 
+class PaymentRuleErrorSerializer(KohaErrorSerializer):
+    outstanding = serializers.DecimalField(
+        max_digits=28, decimal_places=6, coerce_to_string=False, required=False,
+        help_text="With amount_exceeds_outstanding: the total of the patron's outstanding "
+                  "debits, the most a payment of existing debits may be.")
+
+
 class DuplicateExternalIdErrorSerializer(KohaErrorSerializer):
     payment_id = serializers.IntegerField(
         required=False, help_text="With duplicate_external_id: the payment already recorded "
@@ -90,7 +100,7 @@ class TokenResponseSerializer(serializers.Serializer):
 
 
 def error_example(exc: KohaError, status: int | None = None, **body) -> OpenApiExample:
-    value = {"error": exc.default_message, "error_code": exc.default_code, **body}
+    value = {"error": exc.message, "error_code": exc.code, **body}
     return OpenApiExample(exc.default_code, value=value, response_only=True,
                           status_codes=[str(status or exc.status_code)])
 
@@ -122,11 +132,47 @@ RETRY_AFTER = OpenApiParameter("Retry-After", OpenApiTypes.INT, OpenApiParameter
                                response=[409, 429, 503],
                                description="Seconds to wait before retrying.")
 
+# --- the two kinds of payment --------------------------------------------------------------------
+RECORD_DESCRIPTION = (
+    "Two kinds of payment, told apart by the body, each written atomically with kohapay's "
+    "intake record and safe to retry with an Idempotency-Key:\n\n"
+    "- **Charge and pay** (the body names a `debit_type`): exactly what Koha's add_debit "
+    "followed by pay write — the debit, the PAYMENT credit, CREATE/APPLY offsets, statistics, "
+    "FINES logs.\n"
+    "- **Pay what the patron owes** (no `debit_type`; optionally `account_lines_ids`, Koha's "
+    "own field): exactly what Koha's pay writes — the PAYMENT credit, its CREATE offset, an "
+    "APPLY offset per debit paid (the named ones in the order given, then the patron's other "
+    "outstanding debits oldest first), statistics, the FINES log. The amount may not exceed "
+    "what the patron owes (amount_exceeds_outstanding); a payment that would make Koha renew "
+    "or return an item is refused (requires_koha).\n\n"
+    "Both `debit_type` and `account_lines_ids` is ambiguous_payment."
+)
+PAYMENT_REQUEST = PolymorphicProxySerializer(
+    component_name="Payment",  # → PaymentRequest
+    serializers=[PaymentIntakeRequestSerializer, PaymentOfDebitsRequestSerializer],
+    resource_type_field_name=None,
+)
+PAYMENT_RESULT = PolymorphicProxySerializer(
+    component_name="PaymentResult",
+    serializers=[PaymentIntakeResultSerializer, PaymentOfDebitsResultSerializer],
+    resource_type_field_name=None,
+)
+PAYMENT_RESULTS = PolymorphicProxySerializer(
+    component_name="PaymentResult",
+    serializers=[PaymentIntakeResultSerializer, PaymentOfDebitsResultSerializer],
+    resource_type_field_name=None, many=True,
+)
+
 # --- examples ----------------------------------------------------------------------------------
 REQUEST_EXAMPLE = OpenApiExample(
     "Printing paid in cash at register 1", request_only=True,
     value={"debit_type": "PRINT", "amount": 2.5, "payment_type": "CASH", "register_id": 1,
            "description": "Printing", "external_id": "kiosk-7-000123"},
+)
+PAY_REQUEST_EXAMPLE = OpenApiExample(
+    "Two fines paid in cash at register 1", request_only=True,
+    value={"amount": 7.5, "payment_type": "CASH", "register_id": 1,
+           "account_lines_ids": [118, 131], "external_id": "kiosk1-000124"},
 )
 _LINE = {"cash_register_id": None, "date": "2024-05-10T14:03:07+02:00", "interface": "api",
          "internal_note": "", "library_id": "CPL", "patron_id": 42, "status": None,
@@ -150,6 +196,30 @@ RESULT_EXAMPLE = OpenApiExample(
         ],
     },
 )
+_FINE = {**_LINE, "amount": 5, "checkout_id": None, "description": "Overdue: The Hobbit",
+         "interface": "cron", "internal_note": "", "item_id": None, "payout_type": None,
+         "type": "OVERDUE", "status": "RETURNED", "user_id": None,
+         "date": "2024-05-02T02:00:00+02:00", "timestamp": "2024-05-10T14:03:07+02:00"}
+PAY_RESULT_EXAMPLE = OpenApiExample(
+    "Two fines paid", response_only=True, status_codes=["201", "200"],
+    value={
+        "payment_id": 140, "patron_id": 42, "external_id": "kiosk1-000124", "balance": 1.5,
+        "credit": dict(sorted({**_CREDIT, "account_line_id": 140, "amount": -7.5}.items())),
+        "debits": [
+            dict(sorted({**_FINE, "account_line_id": 118, "amount_outstanding": 0}.items())),
+            dict(sorted({**_FINE, "account_line_id": 131, "amount": 4,
+                         "amount_outstanding": 1.5}.items())),
+        ],
+        "offsets": [
+            {"offset_id": 301, "type": "CREATE", "credit_id": 140, "debit_id": None,
+             "amount": 7.5},
+            {"offset_id": 302, "type": "APPLY", "credit_id": 140, "debit_id": 118,
+             "amount": -5},
+            {"offset_id": 303, "type": "APPLY", "credit_id": 140, "debit_id": 131,
+             "amount": -2.5},
+        ],
+    },
+)
 BAD_REQUEST_EXAMPLES = [
     generic_example("malformed_json", "The request body is not valid JSON.", 400),
     OpenApiExample("invalid_amount", response_only=True, status_codes=["400"], value={
@@ -165,7 +235,17 @@ BAD_REQUEST_EXAMPLES = [
         err.DebitTypeNotAtLibrary, err.InvalidPaymentType, err.PaymentTypeNotAtLibrary,
         err.RegisterRequired, err.UnknownRegister, err.RegisterArchived,
         err.RegisterLibraryMismatch, err.UnknownLibrary, err.LibraryRequired,
+        err.AmbiguousPayment,
     )],
+    OpenApiExample("invalid_account_lines_ids", response_only=True, status_codes=["400"], value={
+        "error": "account_lines_ids: Names account line 118 more than once.",
+        "error_code": "invalid_account_lines_ids",
+        "errors": [{"message": "Names account line 118 more than once.",
+                    "path": "/body/account_lines_ids"}]}),
+    error_example(err.InvalidAccountLine("Account line 131 has nothing outstanding.")),
+    error_example(err.AmountExceedsOutstanding(
+        "Patron 42 owes 9 in outstanding debits; 10 is more, and kohapay never leaves an "
+        "unapplied credit."), outstanding=9),
 ]
 UNAUTHORIZED_EXAMPLES = [
     generic_example("unauthenticated", "Authentication is required: send a Bearer token.", 401),
@@ -194,6 +274,9 @@ TOKEN_EXAMPLES = [
 CONFLICT_EXAMPLES = [
     error_example(err.DuplicateExternalId(), payment_id=2),
     error_example(err.ConcurrentChange()),
+    error_example(err.RequiresKoha(
+        "Paying account line 118 off would make Koha renew item 5 (RenewAccruingItemWhenPaid "
+        "is on), which kohapay cannot do: take this payment in Koha.")),
 ]
 UNAVAILABLE_EXAMPLE = generic_example(DATABASE_UNAVAILABLE[1], DATABASE_UNAVAILABLE[0], 503)
 
@@ -220,7 +303,7 @@ def close_request_bodies(result, generator, request, public):
     """Postprocessing hook: request bodies refuse unknown properties (as the API does), which
     drf-spectacular cannot say by itself."""
     schemas = result.get("components", {}).get("schemas", {})
-    for name in ("PaymentIntakeRequest",):
+    for name in ("PaymentIntakeRequest", "PaymentOfDebitsRequest"):
         if name in schemas:
             schemas[name]["additionalProperties"] = False
     return result

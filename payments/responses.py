@@ -85,6 +85,22 @@ class PaymentIntakeResultSerializer(serializers.Serializer):
     offsets = AccountOffsetResultSerializer(many=True)
 
 
+class PaymentOfDebitsResultSerializer(serializers.Serializer):
+    """The answer to a payment of debits the patron already owed (and to every later read or
+    replay of it): the credit, every debit it paid with its new ``amount_outstanding`` (in the
+    order paid), and the offsets — Koha's own shapes, as for a charge."""
+
+    payment_id = serializers.IntegerField(help_text="The PAYMENT credit's account_line_id.")
+    patron_id = serializers.IntegerField()
+    external_id = serializers.CharField(allow_null=True)
+    balance = AmountField(help_text="The patron's balance after the payment, as Koha computes "
+                                    "it (positive: the patron still owes).")
+    credit = KohaCreditSerializer()
+    debits = KohaDebitSerializer(many=True, help_text="The debits paid, in the order the "
+                                                      "payment was applied to them.")
+    offsets = AccountOffsetResultSerializer(many=True)
+
+
 def intake_response_body(*, patron_id, external_id, balance, debit, credit, offsets) -> dict:
     """The 201 body of an intake, from the rows as stored: exactly what
     ``PaymentIntakeResultSerializer`` produces (same keys, order and values — a test compares
@@ -92,6 +108,18 @@ def intake_response_body(*, patron_id, external_id, balance, debit, credit, offs
     return {
         "payment_id": credit.pk, "patron_id": patron_id, "external_id": external_id,
         "balance": _amount(balance), "debit": _debit(debit), "credit": _credit(credit),
+        "offsets": [_offset(offset) for offset in offsets],
+    }
+
+
+def payment_response_body(*, patron_id, external_id, balance, credit, debits,
+                          offsets) -> dict:
+    """The 201 body of a payment of existing debits: exactly what
+    ``PaymentOfDebitsResultSerializer`` produces (built directly, as ``intake_response_body``)."""
+    return {
+        "payment_id": credit.pk, "patron_id": patron_id, "external_id": external_id,
+        "balance": _amount(balance), "credit": _credit(credit),
+        "debits": [_debit(debit) for debit in debits],
         "offsets": [_offset(offset) for offset in offsets],
     }
 

@@ -4,24 +4,32 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
+from koha.models import AccountLine
+from koha.recipes.pay import LOST_RETURNED_DEFAULT
 from payments import sql
 from payments.models import ApiClient, Intake
 
 # Koha's defaults when a preference row is missing (installer/data/mysql/mandatory/sysprefs.sql).
 PREFERENCE_DEFAULTS = {"UseCashRegisters": "0", "FinesLog": "1", "AutoCreditNumber": "",
-                       "IndependentBranches": "0"}
+                       "IndependentBranches": "0", "RenewAccruingItemWhenPaid": "0",
+                       "MarkLostItemsAsReturned": LOST_RETURNED_DEFAULT}
 
 
 @dataclass(frozen=True)
 class IntakePreferences:
-    """The system preferences Koha reads on the add_debit + pay path (spec §2.7), and
-    ``IndependentBranches`` for where a Koha API key's owner may act."""
+    """The system preferences Koha reads on the add_debit + pay path (spec §2.7),
+    ``IndependentBranches`` for where a Koha API key's owner may act, and the two that make
+    ``apply`` change circulation when it pays a debit off
+    (``koha.recipes.circulation_effects``)."""
 
     use_cash_registers: bool
     fines_log: bool
     auto_credit_number: str
     independent_branches: bool
+    renew_accruing_when_paid: bool
+    lost_returned_on_payment: bool
 
 
 @dataclass(frozen=True)
@@ -68,10 +76,10 @@ class IntakeReferences:
 
 
 def intake_references(*, client_id: int, patron_id: int, library_id: str | None,
-                      register_id: int | None, debit_type: str,
+                      register_id: int | None, debit_type: str | None,
                       payment_type: str) -> IntakeReferences:
     """The facts behind every rule of an intake, read in one statement (``sql.REFERENCES``;
-    see ``rules``)."""
+    see ``rules``). A payment of existing debits names no ``debit_type``: no type is read."""
     rows = defaultdict(list)
     for kind, *columns in sql.reference_rows(
             client_id=client_id, patron_id=patron_id, library_id=library_id,
@@ -112,8 +120,35 @@ def _preferences(stored: dict[str, str | None]) -> IntakePreferences:
         fines_log=(values["FinesLog"] or "0").strip() == "1",
         auto_credit_number=(values["AutoCreditNumber"] or "").strip(),
         # Read as Perl's truth: only "" and "0" are off (koha.identity.preferences).
-        independent_branches=(values["IndependentBranches"] or "").strip() not in {"", "0"},
+        independent_branches=_perl_true(values["IndependentBranches"]),
+        renew_accruing_when_paid=_perl_true(values["RenewAccruingItemWhenPaid"]),
+        # Koha/Account/Line.pm: `preference('MarkLostItemsAsReturned') =~ m|onpayment|`
+        lost_returned_on_payment="onpayment" in (values["MarkLostItemsAsReturned"] or ""),
     )
+
+
+def _perl_true(value: str | None) -> bool:
+    return (value or "").strip() not in {"", "0"}
+
+
+# --- the lines a payment names -------------------------------------------------------------------
+@dataclass(frozen=True)
+class NamedLine:
+    """A line named in ``account_lines_ids``, as committed before the payment's transaction."""
+
+    patron_id: int | None
+    is_credit: bool
+    outstanding: Decimal
+
+
+def named_lines(line_ids: list[int]) -> dict[int, NamedLine]:
+    """The named lines that exist, by id, in one indexed query (none asked for none named)."""
+    if not line_ids:
+        return {}
+    rows = AccountLine.objects.filter(pk__in=line_ids).values_list(
+        "pk", "patron_id", "credit_type_id", "amountoutstanding")
+    return {pk: NamedLine(patron_id, credit_type is not None, outstanding or Decimal(0))
+            for pk, patron_id, credit_type, outstanding in rows}
 
 
 # --- kohapay's intake records ------------------------------------------------------------------

@@ -65,9 +65,22 @@ def printable(value: str) -> None:
         raise serializers.ValidationError("Only printable characters are allowed.")
 
 
+class ClosedSerializer(serializers.Serializer):
+    """A request body of the documented properties only: any other is refused."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            unknown = [name for name in data if name not in self.fields]
+            if unknown:
+                raise serializers.ValidationError(
+                    {name: ["Unknown property."] for name in unknown})
+        return super().to_internal_value(data)
+
+
 @extend_schema_serializer(component_name="PaymentIntake")  # → PaymentIntakeRequest
-class PaymentIntakeRequestSerializer(serializers.Serializer):
-    """Body of ``POST /patrons/{patron_id}/account/payments``; unknown properties are refused."""
+class PaymentIntakeRequestSerializer(ClosedSerializer):
+    """Body of ``POST /patrons/{patron_id}/account/payments`` that charges and pays a new debit
+    (it names a ``debit_type``); unknown properties are refused."""
 
     debit_type = StrictCharField(
         max_length=80, help_text="Code of account_debit_types, e.g. PRINT."
@@ -98,18 +111,99 @@ class PaymentIntakeRequestSerializer(serializers.Serializer):
         help_text="The kiosk's or gateway's own transaction reference; unique per client.",
     )
 
+
+MAX_ACCOUNT_LINES = 100
+
+
+@extend_schema_field({
+    "type": "array", "minItems": 1, "maxItems": MAX_ACCOUNT_LINES, "uniqueItems": True,
+    "items": {"type": "integer", "minimum": 1, "maximum": INT_MAX},
+    "description": "Koha's account_lines_ids: the patron's debits to pay first, in this order "
+                   "(each must be the patron's, a debit, and still owed). Whatever the amount "
+                   "leaves goes to their other outstanding debits, oldest first, as Koha's pay "
+                   "does. Leave it out to pay the oldest debts first.",
+    "example": [118, 131],
+})
+class AccountLinesIdsField(serializers.Field):
+    """1 to 100 distinct account line ids, as JSON integers, in the order given."""
+
     def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = [name for name in data if name not in self.fields]
-            if unknown:
-                raise serializers.ValidationError({name: ["Unknown property."] for name in unknown})
-        return super().to_internal_value(data)
+        if not isinstance(data, list):
+            raise serializers.ValidationError("Must be a JSON array of account line ids.")
+        if not data:
+            raise serializers.ValidationError(
+                "Must name at least one account line (leave it out to pay the oldest debts).")
+        if len(data) > MAX_ACCOUNT_LINES:
+            raise serializers.ValidationError(
+                f"May name at most {MAX_ACCOUNT_LINES} account lines.")
+        if any(isinstance(i, bool) or not isinstance(i, int) or not 1 <= i <= INT_MAX
+               for i in data):
+            raise serializers.ValidationError("Must hold account line ids: positive integers.")
+        repeated = next((i for n, i in enumerate(data) if i in data[:n]), None)
+        if repeated is not None:
+            raise serializers.ValidationError(f"Names account line {repeated} more than once.")
+        return data
+
+    def to_representation(self, value):
+        return value
+
+
+@extend_schema_serializer(component_name="PaymentOfDebits")  # → PaymentOfDebitsRequest
+class PaymentOfDebitsRequestSerializer(ClosedSerializer):
+    """Body of ``POST /patrons/{patron_id}/account/payments`` that pays debits the patron
+    already owes (it names no ``debit_type``): Koha's ``pay``. Unknown properties are refused."""
+
+    account_lines_ids = AccountLinesIdsField(required=False, default=None)
+    amount = AmountField()
+    payment_type = StrictCharField(
+        max_length=80, help_text="A PAYMENT_TYPE authorised value, e.g. CASH."
+    )
+    register_id = StrictIdField(
+        required=False, allow_null=True, default=None,
+        help_text="cash_registers.id; required for CASH/SIP00 when UseCashRegisters is on.",
+    )
+    library_id = StrictCharField(
+        required=False, allow_null=True, default=None, max_length=10,
+        help_text="Branchcode; default the register's library, else the client's only one.",
+    )
+    description = StrictCharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX,
+        help_text="Text of the PAYMENT credit (Koha's pay description).",
+    )
+    note = StrictCharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_MAX,
+        help_text="Internal note of the PAYMENT credit.",
+    )
+    external_id = StrictCharField(
+        required=False, allow_null=True, default=None, min_length=1, max_length=100,
+        validators=[printable],
+        help_text="The kiosk's or gateway's own transaction reference; unique per client.",
+    )
+
+
+CHARGE, PAY = "charge", "pay"
+
+
+def validated_payment(data) -> tuple[str, dict]:
+    """The kind of a request body — ``charge`` (it names a ``debit_type``) or ``pay`` (it does
+    not) — and its serializer's ``validated_data``, or the ``PaymentError`` of its first
+    problem. Naming both ``debit_type`` and ``account_lines_ids`` is ``ambiguous_payment``."""
+    if isinstance(data, Mapping) and "debit_type" in data and "account_lines_ids" in data:
+        raise err.AmbiguousPayment(errors=[
+            {"message": "Not with account_lines_ids.", "path": "/body/debit_type"},
+            {"message": "Not with debit_type.", "path": "/body/account_lines_ids"}])
+    if isinstance(data, Mapping) and "debit_type" not in data:
+        return PAY, _validated(PaymentOfDebitsRequestSerializer(data=data))
+    return CHARGE, _validated(PaymentIntakeRequestSerializer(data=data))
 
 
 def validated_intake(data) -> dict:
     """``PaymentIntakeRequestSerializer``'s ``validated_data`` for a request body, or the
     ``PaymentError`` of its first problem."""
-    serializer = PaymentIntakeRequestSerializer(data=data)
+    return _validated(PaymentIntakeRequestSerializer(data=data))
+
+
+def _validated(serializer: serializers.Serializer) -> dict:
     if not serializer.is_valid():
         raise_request_errors(serializer.errors, list(serializer.fields))
     return serializer.validated_data

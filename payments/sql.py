@@ -3,9 +3,10 @@ where it beats the ORM by more than 20 % on a figure ``make bench`` reports; see
 docs/performance.md, "Issue 13"), plus the one statement the ORM cannot express.
 
 The intake transaction's statements (``insert``, ``update_column``, ``lock_patron``,
-``written_lines``): the rows ``koha.recipes`` builds, written and read back as fixed SQL. Measured
-on the in-process figure ``make bench`` reports ("ms per intake", alternating runs, medians,
-2026-12-06): the transaction's eight statements through the ORM (``bulk_create``, ``update``, a
+``written_lines``): the rows ``koha.recipes`` builds, written and read back as fixed SQL — for
+a charge and, the same statements for the same reason, for a payment of existing debits.
+Measured on the in-process figure ``make bench`` reports ("ms per intake", alternating runs,
+medians, 2026-12-06): the transaction's eight statements through the ORM (``bulk_create``, ``update``, a
 locking queryset with a correlated ``Subquery``, an annotated re-read) made an intake 25 % slower
 than these (docs/performance.md, "Issue 13"): the ORM compiles each statement on every intake
 although none ever changes shape, ~0.2 ms of CPU apiece, more than MariaDB takes to run it.
@@ -38,7 +39,8 @@ SELECT 'patron', NULL, NULL, borrowernumber, NULL, NULL
   FROM borrowers WHERE borrowernumber = %(patron)s
 UNION ALL SELECT 'pref', variable, value, NULL, NULL, NULL
   FROM systempreferences
- WHERE variable IN ('UseCashRegisters', 'FinesLog', 'AutoCreditNumber', 'IndependentBranches')
+ WHERE variable IN ('UseCashRegisters', 'FinesLog', 'AutoCreditNumber', 'IndependentBranches',
+                    'RenewAccruingItemWhenPaid', 'MarkLostItemsAsReturned')
 UNION ALL SELECT 'client_library', b.branchcode, NULL, NULL, NULL, NULL
   FROM kohapay_api_client_libraries s JOIN branches b ON b.branchcode = s.library_id
  WHERE s.apiclient_id = %(client)s
@@ -67,7 +69,8 @@ UNION ALL SELECT 'credit_numbers', NULL, NULL, credit_number_enabled, NULL, NULL
 
 
 def reference_rows(*, client_id: int, patron_id: int, library_id: str | None,
-                   register_id: int | None, debit_type: str, payment_type: str) -> list[tuple]:
+                   register_id: int | None, debit_type: str | None,
+                   payment_type: str) -> list[tuple]:
     """``REFERENCES`` for one intake: rows (kind, code, value, n1, n2, n3)."""
     params = {"patron": patron_id, "client": client_id, "library": library_id,
               "register": register_id, "debit_type": debit_type, "payment_type": payment_type}
@@ -215,10 +218,15 @@ def update_column(model, pks: list[int], field_name: str, value) -> None:
 
 @cache
 def _insert_fields(model) -> tuple:
-    """The columns written: all but an auto primary key and ``db_default`` columns."""
+    """The columns written: all but an auto primary key and the columns only the database
+    fills (a ``db_default`` without a Python ``default``, e.g. Koha's timestamps)."""
     return tuple(f for f in model._meta.concrete_fields
                  if not (f.primary_key and f.get_internal_type().endswith("AutoField"))
-                 and not f.has_db_default())
+                 and not _database_fills(f))
+
+
+def _database_fills(field) -> bool:
+    return field.has_db_default() and not field.has_default()
 
 
 # Columns whose ``pre_save`` is a plain attribute read and whose ``get_db_prep_save`` gives back
@@ -258,7 +266,7 @@ def _value(field, plain: type | None, obj):
 def _check_defaults(model, objs) -> None:
     """A value set on a ``db_default`` column would be silently dropped: refuse it."""
     for field in model._meta.concrete_fields:
-        if field.has_db_default() and any(
+        if _database_fills(field) and any(
                 not isinstance(getattr(obj, field.attname), DatabaseDefault) for obj in objs):
             raise ValueError(f"{field} is written by the database; do not set it")
 
@@ -301,11 +309,12 @@ def lock_patron(patron_id: int) -> Decimal | None:
     return None if row is None else money(row[0])
 
 
-def written_lines(patron_id: int, debit_id: int, credit_id: int
+def written_lines(patron_id: int, *line_ids: int
                   ) -> tuple[dict[int, AccountLine], Decimal | None]:
-    """The two lines as stored (by id) and the patron's balance now (None without them)."""
+    """The lines as stored (by id) and the patron's balance now (None without them): a
+    charge's two lines, or a payment's credit and the debits it paid."""
     with connection.cursor() as cursor:
-        cursor.execute(_lines_sql(), [patron_id, debit_id, credit_id])
+        cursor.execute(_lines_sql(len(line_ids)), [patron_id, *line_ids])
         rows = cursor.fetchall()
     lines = {line.pk: line for line in (stored_row(AccountLine, row[:-1]) for row in rows)}
     return lines, money(rows[0][-1]) if rows else None
@@ -326,9 +335,10 @@ def _columns(model) -> str:
 
 
 @cache
-def _lines_sql() -> str:
+def _lines_sql(count: int) -> str:
     return (
         f"SELECT {_columns(AccountLine)}, COALESCE((SELECT SUM(`a`.`amountoutstanding`)"
         " FROM `accountlines` `a` WHERE `a`.`borrowernumber` = %s), 0) AS `patron_balance`"
-        " FROM `accountlines` WHERE `accountlines`.`accountlines_id` IN (%s, %s)"
+        " FROM `accountlines` WHERE `accountlines`.`accountlines_id`"
+        f" IN ({', '.join(['%s'] * count)})"
     )

@@ -14,18 +14,20 @@ from payments import openapi as docs
 from payments import selectors
 from payments.intake_log import IntakeLogMixin
 from payments.oauth import KohaTokenView
-from payments.responses import PaymentIntakeResultSerializer
 from payments.serializers import (
-    PaymentIntakeRequestSerializer,
+    CHARGE,
+    PAY,
     PaymentListQuerySerializer,
     raise_request_errors,
-    validated_intake,
+    validated_payment,
 )
 from payments.services.idempotency import request_hash, validate_idempotency_key
 from payments.services.intake import record_payment
 from payments.services.koha_keys import issue_token
+from payments.services.pay import pay_debits
 
 TAGS = ["payments"]
+RECORDERS = {CHARGE: record_payment, PAY: pay_debits}
 
 
 def path_id(value: str, name: str) -> int:
@@ -48,33 +50,35 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
 
     @extend_schema(
         operation_id="recordPatronPayment", tags=TAGS,
-        summary="Record a charge and its payment in one transaction",
-        description="Writes exactly what Koha's add_debit followed by pay write (debit, PAYMENT "
-                    "credit, CREATE/APPLY offsets, statistics, FINES logs) plus kohapay's "
-                    "intake record, atomically. Safe to retry with an Idempotency-Key.",
+        summary="Record a payment: a new charge paid at once, or debits the patron owes",
+        description=docs.RECORD_DESCRIPTION,
         parameters=[docs.PATRON_ID, docs.IDEMPOTENCY_KEY, docs.LOCATION, docs.REPLAYED,
                     docs.RETRY_AFTER],
-        request=PaymentIntakeRequestSerializer,
+        request=docs.PAYMENT_REQUEST,
         responses={
-            201: OpenApiResponse(PaymentIntakeResultSerializer, description="Recorded (or the "
-                                 "replay of an identical earlier request)."),
+            201: OpenApiResponse(docs.PAYMENT_RESULT, description="Recorded (or the replay of "
+                                 "an identical earlier request)."),
             400: docs.error_response("Malformed JSON, a body that breaks a rule (each with its "
-                                     "own error_code), or a bad Idempotency-Key."),
+                                     "own error_code), or a bad Idempotency-Key.",
+                                     docs.PaymentRuleErrorSerializer),
             403: docs.error_response("Outside the client's libraries, registers or debit "
                                      "types; or a Koha API key whose owner lacks the Koha "
                                      "permission (missing_permission).",
                                      docs.MissingPermissionErrorSerializer),
             404: docs.error_response("No such patron."),
             409: OpenApiResponse(docs.DuplicateExternalIdErrorSerializer, description="The "
-                                 "external_id was already used (its payment_id is given), or "
+                                 "external_id was already used (its payment_id is given); "
                                  "Koha's rows changed during the intake (concurrent_change: "
-                                 "nothing was written; retry with the same key)."),
+                                 "nothing was written; retry with the same key); or paying a "
+                                 "debit off would make Koha renew or return an item "
+                                 "(requires_koha: take that payment in Koha)."),
             413: docs.error_response("The body is larger than KOHAPAY_MAX_BODY_BYTES."),
             415: docs.error_response("The body is not application/json."),
             422: docs.error_response("The Idempotency-Key was used for a different request."),
             **docs.COMMON_ERRORS,
         },
-        examples=[docs.REQUEST_EXAMPLE, docs.RESULT_EXAMPLE, *docs.BAD_REQUEST_EXAMPLES,
+        examples=[docs.REQUEST_EXAMPLE, docs.PAY_REQUEST_EXAMPLE, docs.RESULT_EXAMPLE,
+                  docs.PAY_RESULT_EXAMPLE, *docs.BAD_REQUEST_EXAMPLES,
                   *docs.UNAUTHORIZED_EXAMPLES, *docs.FORBIDDEN_EXAMPLES,
                   docs.error_example(err.PatronNotFound()), *docs.CONFLICT_EXAMPLES,
                   docs.generic_example("unsupported_media_type",
@@ -85,8 +89,8 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
     def post(self, request, patron_id):
         patron_id = path_id(patron_id, "patron_id")
         key = validate_idempotency_key(request.headers.get("Idempotency-Key"))
-        data = validated_intake(request.data)
-        result = record_payment(
+        kind, data = validated_payment(request.data)
+        result = RECORDERS[kind](
             client=request.user.client, owner=request.user.owner, patron_id=patron_id,
             idempotency_key=key, request_hash=request_hash(patron_id, data), **data,
         )
@@ -101,10 +105,10 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
         description="With external_id: the payment recorded with that reference, if any — how "
                     "a kiosk whose request timed out learns whether it landed.",
         parameters=[docs.PATRON_ID, PaymentListQuerySerializer],
-        responses={200: PaymentIntakeResultSerializer(many=True),
+        responses={200: docs.PAYMENT_RESULTS,
                    400: docs.error_response("A bad external_id or patron_id."),
                    **docs.MISSING_PERMISSION, **docs.COMMON_ERRORS},
-        examples=[docs.RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES,
+        examples=[docs.RESULT_EXAMPLE, docs.PAY_RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES,
                   docs.MISSING_PERMISSION_EXAMPLE, docs.UNAVAILABLE_EXAMPLE],
     )
     def get(self, request, patron_id):
@@ -126,11 +130,11 @@ class PatronPaymentView(APIView):
         operation_id="getPatronPayment", tags=TAGS,
         summary="A payment this client recorded, with the body of its 201",
         parameters=[docs.PATRON_ID, docs.PAYMENT_ID],
-        responses={200: PaymentIntakeResultSerializer,
+        responses={200: docs.PAYMENT_RESULT,
                    400: docs.error_response("A bad patron_id or payment_id."),
                    404: docs.error_response("No such payment recorded by this client."),
                    **docs.MISSING_PERMISSION, **docs.COMMON_ERRORS},
-        examples=[docs.RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES,
+        examples=[docs.RESULT_EXAMPLE, docs.PAY_RESULT_EXAMPLE, *docs.UNAUTHORIZED_EXAMPLES,
                   docs.error_example(err.PaymentNotFound()), docs.MISSING_PERMISSION_EXAMPLE,
                   docs.UNAVAILABLE_EXAMPLE],
     )

@@ -1,17 +1,20 @@
 """Test bed: real MariaDB, with the Koha tables created from the project's own schema; the
-fixtures every test package shares (the §10 world, a kiosk with a token, dashboard users).
+fixtures every test package shares (the §10 world and what its patron already owes, a kiosk
+with a token, dashboard users).
 Helpers that are not fixtures are in ``tests/helpers.py``."""
 import time
+from datetime import timedelta
 from types import SimpleNamespace
 
 import MySQLdb
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from koha import schema as kohaschema
 from payments.services.clients import create_api_client
-from tests.factories import build_koha_world, koha_staff
+from tests.factories import build_koha_world, koha_debit, koha_staff
 from tests.helpers import bearer_client, get_token, log_in, payments_url
 
 
@@ -61,6 +64,22 @@ def koha(db):
     """The world of the spec's worked example (§10): library CPL, staff patron 51, patron 42 with
     no charges, debit type PRINT, register 1 at CPL, CASH; UseCashRegisters=1, FinesLog=1."""
     return build_koha_world()
+
+
+@pytest.fixture
+def debts(koha):
+    """The §10 world where patron 42 already owes three debits, oldest first: a replacement card
+    (MANUAL 1.50, charged at the desk), then two overdue fines of returned books (OVERDUE 5.00
+    and 4.00, written by Koha's fines cron). 10.50 in all."""
+    days_ago = timezone.now().replace(microsecond=0) - timedelta(days=3)
+    return SimpleNamespace(
+        card=koha_debit(amount="1.50", at=days_ago, debit_type="MANUAL",
+                        description="Replacement card", manager_id=51, interface="intranet"),
+        hobbit=koha_debit(amount="5.00", at=days_ago + timedelta(hours=1), item_id=501,
+                          description="The Hobbit"),
+        dune=koha_debit(amount="4.00", at=days_ago + timedelta(hours=2), item_id=502,
+                        description="Dune"),
+    )
 
 
 # --- the payment API: a kiosk of the §10 world with a live token -------------------------------

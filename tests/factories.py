@@ -165,6 +165,24 @@ def payout(*, register, at, amount, patron, manager, payment_type="CASH") -> Pai
     return Paid(debit, credit)
 
 
+def koha_debit(*, patron_id=42, amount, at, debit_type="OVERDUE", description="", status=None,
+               item_id=None, manager_id=None, library_id="CPL", interface="cron") -> AccountLine:
+    """A debit the patron owes, as ``Koha::Account->add_debit`` wrote it (spec §3.2): the line,
+    outstanding in full, and its CREATE offset (+A). Its FINES log is left out: the tests look
+    at what a payment adds. An OVERDUE fine is written as the fines cron leaves it once the item
+    is back (``status`` RETURNED) unless told otherwise."""
+    amount = Decimal(amount)
+    if debit_type == "OVERDUE" and status is None:
+        status = "RETURNED"
+    debit = AccountLineFactory(
+        patron_id=patron_id, date=at, amount=amount, amountoutstanding=amount,
+        debit_type_id=debit_type, description=description, status=status, itemnumber=item_id,
+        manager_id=manager_id, library_id=library_id, interface=interface,
+    )
+    _offset("CREATE", amount, debit=debit)
+    return debit
+
+
 def cashup(*, register, at, manager, amount="0") -> CashRegisterAction:
     """Register::add_cashup (classic): a CASHUP action at ``at``."""
     return CashRegisterAction.objects.create(

@@ -49,6 +49,15 @@ def get_token(credentials) -> str:
     return response.json()["access_token"]
 
 
+def pay_body(amount, *line_ids: int, **properties) -> dict:
+    """The body of a payment of debits the patron already owes (issue 15): cash at register 1,
+    the lines named in the order given (none: the oldest debts first)."""
+    body = {"amount": str(amount), "payment_type": "CASH", "register_id": 1, **properties}
+    if line_ids:
+        body["account_lines_ids"] = list(line_ids)
+    return body
+
+
 def bearer_client(token: str) -> APIClient:
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
@@ -125,6 +134,17 @@ def row_counts() -> dict[str, int]:
     return table_row_counts(sorted(kohaschema.koha_tables()) + ["kohapay_intake"])
 
 
+def assert_refused(response, status: int, code: str, before: dict) -> dict:
+    """A refusal in Koha's error shape that wrote nothing (``before``: ``row_counts()``);
+    returns the error body."""
+    assert response.status_code == status, response.content
+    body = response.json()
+    assert body["error_code"] == code, body
+    assert isinstance(body["error"], str) and body["error"].endswith("."), body
+    assert row_counts() == before, "a refused request wrote rows"
+    return body
+
+
 def ledger_is_clean() -> str:
     """Run ``manage.py verify_ledger``; its report (raises CommandError on any anomaly)."""
     out = StringIO()
@@ -190,6 +210,69 @@ def run_concurrently(token: str, requests: list[dict], threads: int | None = Non
         thread.join(timeout=300)
     assert all(r is not None for r in responses), "a request did not finish"
     return responses
+
+
+@contextmanager
+def another_transaction(*statements: tuple[str, list]):
+    """Run ``statements`` ((sql, params) pairs) in a transaction of a MariaDB connection of its
+    own — another writer, such as Koha's desk — and keep it open, its row locks held, until the
+    block ends; then commit."""
+    import MySQLdb
+
+    db = connection.settings_dict
+    other = MySQLdb.connect(host=db["HOST"] or "127.0.0.1", port=int(db["PORT"] or 3306),
+                            user=db["USER"], password=db["PASSWORD"] or "",
+                            database=db["NAME"], charset="utf8mb4", autocommit=False)
+    try:
+        cursor = other.cursor()
+        cursor.execute("SET time_zone = '+00:00'")
+        for sql, params in statements:
+            cursor.execute(sql, params)
+        yield
+        other.commit()
+    finally:
+        other.close()
+
+
+def wait_for_lock_waits(count: int, statement: str = "%") -> None:
+    """Return once ``count`` locking reads (``… FOR UPDATE``; those starting as ``statement``, a
+    LIKE pattern, when given) are under way on the test database — held up by a transaction
+    that holds their rows (fail after 20 s). Read from the process list: MariaDB shows a
+    locking read of a constant row waiting in the optimizer's "Statistics" state, and
+    INNODB_TRX does not always list it."""
+    import time
+
+    deadline = time.monotonic() + 20
+    pattern = f"{statement}FOR UPDATE"
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE DB = DATABASE()"
+                " AND COMMAND = 'Query' AND INFO LIKE %s AND ID <> CONNECTION_ID()", [pattern])
+            if cursor.fetchone()[0] >= count:
+                return
+            time.sleep(0.02)
+    raise AssertionError(f"{count} locking read(s) never came to wait")
+
+
+def post_in_threads(token: str, bodies: list[dict], patron_id: int = 42) -> tuple:
+    """Start one thread per body, each POSTing it (``headers`` and ``body`` keys) on its own
+    connection; returns (threads, responses) — join the threads before reading responses."""
+    responses = [None] * len(bodies)
+
+    def post(index):
+        try:
+            request = bodies[index]
+            responses[index] = bearer_client(token).post(
+                payments_url(patron_id), request["body"], format="json",
+                **request.get("headers", {}))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    return threads, responses
 
 
 # --- a rendered <table> read back into rows of cell texts (a page against its CSV) ------------

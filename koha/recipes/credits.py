@@ -24,6 +24,7 @@ class Credit:
     register_id: int | None
     note: str = ""
     credit_number: str | None = None
+    description: str = ""  # pay's own description (the charge-and-pay passes none)
 
 
 def payment_line(credit: Credit, *, at: datetime, stamped: datetime | None = None,
@@ -31,7 +32,7 @@ def payment_line(credit: Credit, *, at: datetime, stamped: datetime | None = Non
     return AccountLine(
         accountlines_id=line_id, patron_id=credit.patron_id, date=at, note=credit.note,
         manager_id=credit.manager_id, interface=credit.interface, library_id=credit.library_id,
-        amount=-credit.amount, amountoutstanding=-credit.amount, description="",
+        amount=-credit.amount, amountoutstanding=-credit.amount, description=credit.description,
         credit_type_id="PAYMENT", payment_type=credit.payment_type,
         register_id=credit.register_id, credit_number=credit.credit_number,
         **({"timestamp": stamped} if stamped else {}),
@@ -59,7 +60,8 @@ def payment_log(credit: Credit, *, order: KeyOrder = SPEC_ORDER,
     return fines_log(
         manager_id=credit.manager_id, patron_id=credit.patron_id, interface=credit.interface,
         stamped=stamped,
-        info=credit_log_info(credit_type="PAYMENT", amount=credit.amount, description="",
+        info=credit_log_info(credit_type="PAYMENT", amount=credit.amount,
+                             description=credit.description,
                              library_id=credit.library_id, patron_id=credit.patron_id,
                              note=credit.note, manager_id=credit.manager_id, order=order),
     )

@@ -9,6 +9,10 @@ left then goes to the patron's other outstanding debits (``pay``'s "historical b
 applied whatever ``AccountAutoReconcile`` says); the caller passes them after the named ones,
 in Koha's order (``outstanding_debits``: the patron's lines in id order). ``apply`` writes no
 log rows of its own.
+
+``apply`` also does more than the ledger when a debit is paid off (``circulation_effects``): it
+renews the item of an accruing overdue fine, or returns a lost item. Those are circulation
+writes no recipe here builds; a caller that cannot make them must not pay such a debit off.
 """
 from __future__ import annotations
 
@@ -25,10 +29,14 @@ ZERO = Decimal(0)
 
 @dataclass(frozen=True)
 class Owed:
-    """A debit the patron owes, as read (locked) before paying."""
+    """A debit the patron owes, as read (locked) before paying. The type, status and item are
+    what ``apply`` looks at once the debit is paid off."""
 
     line_id: int
     outstanding: Decimal
+    debit_type: str | None = None
+    status: str | None = None
+    item_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,3 +91,54 @@ def pay(payment: Payment, debits: list[Owed], *, at: datetime) -> PaymentRows:
         available -= x
     credit.amountoutstanding = -available
     return rows
+
+
+# --- what apply does beyond the ledger ---------------------------------------------------------
+
+
+# MarkLostItemsAsReturned is a list of places; Koha's installer default lists them all,
+# "onpayment" among them (spec §2.7): paying a lost item's fee off returns the item.
+LOST_RETURNED_DEFAULT = "batchmod,moredetail,cronjob,additem,pendingreserves,onpayment"
+
+
+@dataclass(frozen=True)
+class Circulation:
+    """The preferences ``apply`` reads once a debit is paid off."""
+
+    renew_accruing: bool  # RenewAccruingItemWhenPaid
+    return_lost: bool  # MarkLostItemsAsReturned lists "onpayment"
+
+
+@dataclass(frozen=True)
+class CirculationEffect:
+    line_id: int
+    item_id: int
+    effect: str  # "renew" or "return_lost"
+
+
+RENEW = "renew"
+RETURN_LOST = "return_lost"
+
+
+def circulation_effects(rows: PaymentRows, circulation: Circulation) -> list[CirculationEffect]:
+    """What Koha's ``apply`` would do to circulation for the debits this payment pays off
+    (``Koha/Account/Line.pm``), in the order it would do it:
+
+    - **renew**: an OVERDUE debit whose status is UNRETURNED (a fine still accruing on a
+      checkout), with an item, paid off by a credit other than FORGIVEN, while
+      ``RenewAccruingItemWhenPaid`` is on (``is_renewable`` then ``renew_item``; Koha asks
+      ``CanBookBeRenewed`` and may renew or not — either way it is Koha's decision to make);
+    - **return_lost**: a LOST debit with an item, paid off, while ``MarkLostItemsAsReturned``
+      contains ``onpayment`` (``C4::Circulation::ReturnLostItem``).
+
+    A debit only partly paid triggers neither."""
+    effects = []
+    for owed, x in rows.applied:
+        if owed.outstanding - x != ZERO or owed.item_id is None:
+            continue
+        if (circulation.renew_accruing and owed.debit_type == "OVERDUE"
+                and owed.status == "UNRETURNED"):
+            effects.append(CirculationEffect(owed.line_id, owed.item_id, RENEW))
+        elif circulation.return_lost and owed.debit_type == "LOST":
+            effects.append(CirculationEffect(owed.line_id, owed.item_id, RETURN_LOST))
+    return effects

@@ -7,6 +7,7 @@ and the accounting and login preferences of ``mandatory/sysprefs.sql``. kohapay 
 real Koha database: Koha's installer already did.
 """
 from koha.identity.preferences import DEFAULTS as IDENTITY_DEFAULTS
+from koha.recipes.pay import LOST_RETURNED_DEFAULT
 from koha.models import (
     AuthorisedValue,
     AuthorisedValueCategory,
@@ -93,6 +94,8 @@ KOHA_PREFERENCES = {
     "UseEmailReceipts": "0",
     "EnablePointOfSale": "0",
     "RoundFinesAtPayment": "0",
+    "RenewAccruingItemWhenPaid": "0",
+    "MarkLostItemsAsReturned": LOST_RETURNED_DEFAULT,
     **IDENTITY_DEFAULTS,
 }
 

@@ -75,7 +75,15 @@ class ApiClient(models.Model):
 
 class Intake(models.Model):
     """One payment recorded through kohapay: the idempotency record and the audit link between a
-    client's request and the Koha lines it produced. Written in the same transaction as them."""
+    client's request and the Koha lines it produced. Written in the same transaction as them.
+
+    Two kinds: a **charge** (the debit it created and the PAYMENT credit that paid it: ``debit``
+    and ``payment``), and a **pay** of debits the patron already owed (``payment`` only; the
+    debits it paid are its credit's APPLY offsets, and the stored response lists them)."""
+
+    class Kind(models.TextChoices):
+        CHARGE = "charge", "charge and pay"
+        PAY = "pay", "pay existing debits"
 
     client = models.ForeignKey(ApiClient, models.PROTECT, related_name="intakes")
     # On MariaDB/MySQL both columns get a binary, no-pad collation (migration 0002): keys and
@@ -95,8 +103,15 @@ class Intake(models.Model):
         help_text="The PAYMENT credit (accountlines_id).",
     )
     debit = models.ForeignKey(
-        "koha.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+"
+        "koha.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+",
+        null=True, blank=True,
+        help_text="The debit a charge created (accountlines_id); none for a pay.",
     )
+    # Both defaults on purpose: the Python one so that kohapay's own INSERT (payments.sql) writes
+    # the column like any other, the database one so that a writer that predates the column (a
+    # process still running the previous release during an upgrade) records a charge, as it did.
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.CHARGE,
+                            db_default=Kind.CHARGE)
     response_status = models.PositiveSmallIntegerField(default=201)
     response_body = models.JSONField(
         encoder=ExactJSONEncoder, decoder=ExactJSONDecoder,

@@ -1,5 +1,7 @@
-"""Writes of the payments app. ``record_payment`` (``intake``) is the only path that writes
-Koha's ledger; ``clients`` manages API clients; ``purge`` forgets expired idempotency keys.
+"""Writes of the payments app. Two paths write Koha's ledger, and nothing else does:
+``record_payment`` (``intake``: a charge and its payment) and ``pay_debits`` (``pay``: a payment
+of debits the patron already owes); ``clients`` manages API clients; ``purge`` forgets expired
+idempotency keys.
 
 Koha's ledger in ten lines (spec ``koha-accounting.md``):
 

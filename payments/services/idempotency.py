@@ -8,13 +8,19 @@ before the transaction and again after a concurrent duplicate lost the race on t
 """
 import hashlib
 import json
+import logging
 import re
+from collections.abc import Callable
 from decimal import Decimal
+
+from django.db import IntegrityError, OperationalError
 
 from payments import exceptions as err
 from payments import selectors
 from payments.models import ApiClient, Intake
 from payments.services.results import IntakeResult
+
+logger = logging.getLogger("kohapay.intake")
 
 # 1–255 visible ASCII characters (0x21–0x7E): no spaces, no control or non-ASCII characters.
 IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,255}")
@@ -71,3 +77,48 @@ def replay(intake: Intake) -> IntakeResult:
         status_code=intake.response_status, body=intake.response_body,
         patron_id=intake.patron_id, payment_id=intake.payment_id, replayed=True,
     )
+
+
+# InnoDB's answers to two writers waiting on each other's rows: a deadlock (it rolled our
+# transaction back) and a lock wait timeout (our atomic block rolls back the rest).
+LOCK_CONFLICTS = frozenset({1213, 1205})
+
+
+def write_once(write: Callable[[], IntakeResult], *, guard: dict,
+               patron_id: int) -> IntakeResult:
+    """Run a payment's durable write; when it loses a race, answer as if it had come second.
+
+    ``IntegrityError`` comes from the Intake INSERT when a concurrent twin committed first (the
+    unique index made us wait for it), or from Koha's foreign keys when a row vanished
+    meanwhile; a deadlock or lock wait timeout from a Koha desk writing the same rows. A
+    refusal raised inside the write (a debit already paid, an amount now above what is owed)
+    may also be a twin's doing: it waited on the patron's lock while the twin paid. The durable
+    block has rolled everything back each time: the twin's answer if there is one, else the
+    refusal — for the database's errors 409 ``concurrent_change``, safe to retry."""
+    try:
+        return write()
+    except err.PaymentError:
+        earlier = _twin(guard, patron_id)
+        if earlier is not None:
+            return earlier
+        raise
+    except (IntegrityError, OperationalError) as exc:
+        if isinstance(exc, OperationalError) and not _lock_conflict(exc):
+            raise  # the database itself failed (core.errors: 503)
+        earlier = _twin(guard, patron_id)
+        if earlier is not None:
+            return earlier
+        raise err.ConcurrentChange(headers={"Retry-After": "1"}) from None
+
+
+def _twin(guard: dict, patron_id: int) -> IntakeResult | None:
+    """The answer of a concurrent twin that committed first (or its 409/422), if any."""
+    earlier = previous_intake(**guard)
+    if earlier is not None:
+        logger.info("intake for patron %s lost the race to a concurrent twin; answering with "
+                    "the winner's", patron_id)
+    return earlier
+
+
+def _lock_conflict(exc: OperationalError) -> bool:
+    return bool(exc.args) and exc.args[0] in LOCK_CONFLICTS

@@ -1,4 +1,5 @@
-"""The atomic intake: the ONLY code that writes a payment into Koha's tables.
+"""The atomic intake of a charge and its payment: one of the two paths that write a payment into
+Koha's tables (the other, ``services.pay``, pays debits the patron already owes).
 
 ``record_payment`` checks the request (``rules``), then writes, in one durable transaction, exactly
 what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6; the rows come from
@@ -17,7 +18,7 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from koha import recipes
@@ -28,7 +29,7 @@ from payments import sql
 from payments.models import ApiClient, Intake
 from payments.responses import intake_response_body
 from payments.services.credit_numbers import allocate_credit_number
-from payments.services.idempotency import previous_intake
+from payments.services.idempotency import previous_intake, write_once
 from payments.services.ledger import ZERO, ledger_problems
 from payments.services.results import IntakeResult
 from payments.services.rules import IntakePlan, plan_intake
@@ -56,18 +57,7 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
         payment_type=payment_type, register_id=register_id, library_id=library_id,
         description=description, note=note,
     )
-    try:
-        return _write(plan, **guard)
-    except IntegrityError:
-        # Raised by the Intake INSERT when a concurrent twin committed first (the unique index
-        # made us wait for it), or by Koha's foreign keys when a row vanished meanwhile. The
-        # durable block has rolled everything back; answer as if we had come second.
-        earlier = previous_intake(**guard)
-        if earlier is not None:
-            logger.info("intake for patron %s lost the race to a concurrent twin; answering "
-                        "with the winner's", patron_id)
-            return earlier
-        raise err.ConcurrentChange(headers={"Retry-After": "1"}) from None
+    return write_once(lambda: _write(plan, **guard), guard=guard, patron_id=patron_id)
 
 
 def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,

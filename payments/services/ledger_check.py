@@ -8,7 +8,10 @@ once (conditional ``Count``s, i.e. ``SUM(CASE WHEN <check> …)``; the checks ar
    and the PAYMENT credit exist, belong to the patron, carry the amounts of the stored response,
    the APPLY offset links them for the full amount, both are outstanding 0, the register is on the
    credit only and agrees with the response, both lines and the register are of one library, and
-   the stored response names these very rows.
+   the stored response names these very rows. A payment of existing debits (kind ``pay``,
+   ``audit_pay_checks``): its PAYMENT credit of the patron is −A and at 0, with one CREATE
+   offset of +A and APPLY offsets summing to −A, one per debit its response lists, each to a
+   debit of the patron that owed something.
 2. **Register lines** (``accountlines`` with a ``register_id``): a charge carrying a register
    (only PAYOUT and CASHUP_DEFICIT debits are money leaving a till), a credit at a register of
    another library, a ``date`` later than its own ``timestamp`` (Koha's register history filters

@@ -1,9 +1,14 @@
 """The rule checks of an intake: everything read from Koha's configuration and the client's scope
 (in one statement, ``selectors.intake_references``), done *before* the transaction (reads only).
-The result is an ``IntakePlan`` that the write path turns into rows without further decisions.
+The result is an ``IntakePlan`` (a charge) or a ``PaymentPlan`` (a payment of debits the patron
+already owes) that the write path turns into rows without further decisions — except, for a
+payment, the debits themselves: the lines it names are checked here as committed, and every
+debit is read again under lock in the transaction (``services.pay``).
 
-Order: the library and register (the client's scope), then the debit type, then the payment type
-and Koha's register rule. Within each: existence (400) → the client's scope (403) → state (400).
+Order: the library and register (the client's scope), then the debit type (a charge only), then
+the payment type and Koha's register rule. Within each: existence (400) → the client's scope
+(403) → state (400). A payment names no debit type, so a client's debit-type narrowing (what it
+may *charge*) does not limit which debts it may take money for.
 
 The libraries a client may record for (``Places``): a kohapay client's own list. A Koha API key's
 owner may act where Koha lets them log in (``can_log_into``: any library, unless
@@ -19,6 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from koha.identity.api_keys import KeyOwner
+from koha.recipes import Circulation
 from payments import exceptions as err
 from payments import selectors
 from payments.models import ApiClient
@@ -60,32 +66,109 @@ class Places:
         return self.libraries is None or library_id in self.libraries
 
 
+@dataclass(frozen=True)
+class PaymentPlan:
+    """A checked payment of debits the patron already owes: what the write path needs before it
+    reads (and locks) the debits. ``description`` is the credit's (Koha's ``pay`` passes its
+    own to ``add_credit``)."""
+
+    patron_id: int
+    staff_patron_id: int
+    library_id: str
+    register_id: int | None
+    payment_type: str
+    amount: Decimal
+    account_lines_ids: tuple[int, ...]  # in the order given; may be empty
+    description: str
+    note: str
+    fines_log: bool
+    credit_number_format: str | None
+    circulation: Circulation  # what Koha's apply would do on paying a debit off
+
+
 def plan_intake(*, client: ApiClient, patron_id: int, debit_type: str, amount: Decimal,
                 payment_type: str, register_id: int | None, library_id: str | None,
                 description: str, note: str, owner: KeyOwner | None = None) -> IntakePlan:
+    facts = _references(client, patron_id, library_id, register_id, payment_type, debit_type)
+    library_id, register_id = _resolve_place(facts, allowed_places(facts, owner), library_id,
+                                             register_id)
+    debit_type = _check_debit_type(facts, debit_type, library_id)
+    payment_type = _check_payment(facts, payment_type, library_id, register_id)
+    return IntakePlan(
+        patron_id=patron_id, staff_patron_id=_staff_patron(client, owner),
+        library_id=library_id, register_id=register_id, debit_type=debit_type,
+        payment_type=payment_type, amount=amount, description=description, note=note,
+        fines_log=facts.preferences.fines_log, credit_number_format=_credit_number_format(facts),
+    )
+
+
+def plan_payment(*, client: ApiClient, patron_id: int, amount: Decimal, payment_type: str,
+                 register_id: int | None, library_id: str | None,
+                 account_lines_ids: list[int], description: str, note: str,
+                 owner: KeyOwner | None = None) -> PaymentPlan:
+    """The same rules as a charge's, without a debit type (a payment creates no debit)."""
+    facts = _references(client, patron_id, library_id, register_id, payment_type, None)
+    library_id, register_id = _resolve_place(facts, allowed_places(facts, owner), library_id,
+                                             register_id)
+    payment_type = _check_payment(facts, payment_type, library_id, register_id)
+    _check_named_lines(patron_id, account_lines_ids)
+    preferences = facts.preferences
+    return PaymentPlan(
+        patron_id=patron_id, staff_patron_id=_staff_patron(client, owner),
+        library_id=library_id, register_id=register_id, payment_type=payment_type,
+        amount=amount, account_lines_ids=tuple(account_lines_ids), description=description,
+        note=note, fines_log=preferences.fines_log,
+        credit_number_format=_credit_number_format(facts),
+        circulation=Circulation(renew_accruing=preferences.renew_accruing_when_paid,
+                                return_lost=preferences.lost_returned_on_payment),
+    )
+
+
+def _check_named_lines(patron_id: int, line_ids: list[int]) -> None:
+    """Each named line is a debit of the patron with something outstanding — as committed now;
+    the payment reads them again under lock, and one that stopped being payable in between was
+    paid or changed concurrently (``ConcurrentChange``, not this)."""
+    found = selectors.named_lines(line_ids)
+    for line_id in line_ids:
+        line = found.get(line_id)
+        if line is None or line.patron_id != patron_id:
+            reason = f"is not a line of patron {patron_id}"
+        elif line.is_credit:
+            reason = "is a credit, not a debit"
+        elif line.outstanding <= 0:
+            reason = "has nothing outstanding"
+        else:
+            continue
+        raise err.InvalidAccountLine(f"Account line {line_id} {reason}.")
+
+
+def _references(client: ApiClient, patron_id: int, library_id: str | None,
+                register_id: int | None, payment_type: str,
+                debit_type: str | None) -> IntakeReferences:
     facts = selectors.intake_references(
         client_id=client.pk, patron_id=patron_id, library_id=library_id,
         register_id=register_id, debit_type=debit_type, payment_type=payment_type,
     )
     if not facts.patron_exists:
         raise err.PatronNotFound()
-    preferences = facts.preferences
-    places = allowed_places(facts, owner)
-    library_id, register_id = _resolve_place(facts, places, library_id, register_id)
-    debit_type = _check_debit_type(facts, debit_type, library_id)
+    return facts
+
+
+def _staff_patron(client: ApiClient, owner: KeyOwner | None) -> int:
+    """manager_id: a Koha key's owner, else the kohapay client's staff patron."""
+    return owner.borrowernumber if owner else client.staff_patron_id
+
+
+def _check_payment(facts: IntakeReferences, payment_type: str, library_id: str,
+                   register_id: int | None) -> str:
+    """The payment type, then Koha's register rule (RegisterRequired)."""
     payment_type = _check_payment_type(facts, payment_type, library_id)
     cash = payment_type in CASH_PAYMENT_TYPES
-    if preferences.use_cash_registers and cash and register_id is None:
+    if facts.preferences.use_cash_registers and cash and register_id is None:
         raise err.RegisterRequired(
             f"UseCashRegisters is on: a {payment_type} payment needs a register_id."
         )
-    return IntakePlan(
-        patron_id=patron_id,
-        staff_patron_id=owner.borrowernumber if owner else client.staff_patron_id,
-        library_id=library_id, register_id=register_id, debit_type=debit_type,
-        payment_type=payment_type, amount=amount, description=description, note=note,
-        fines_log=preferences.fines_log, credit_number_format=_credit_number_format(facts),
-    )
+    return payment_type
 
 
 def allowed_places(facts: IntakeReferences, owner: KeyOwner | None) -> Places:

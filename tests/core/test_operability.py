@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from payments.intake_log import IntakeJsonFormatter
-from tests.helpers import TOKEN_URL, payments_url
+from tests.helpers import TOKEN_URL, pay_body, payments_url
 
 
 @pytest.fixture
@@ -42,6 +42,14 @@ def test_one_json_line_per_intake_with_its_outcome(kiosk, pay, intake_lines):
     assert lines[1]["payment_id"] == first["payment_id"]
     assert lines[2]["error_code"] == "invalid_amount" and lines[2]["status"] == 400
     assert lines[2]["amount"] == "-1" and lines[2]["payment_id"] is None
+
+
+def test_a_payment_of_existing_debits_logs_the_amount_paid(debts, pay, intake_lines):
+    pay(pay_body("7.50", debts.hobbit.pk, debts.dune.pk), key="log-pay")
+    pay(pay_body("7.50", debts.hobbit.pk, debts.dune.pk), key="log-pay")
+    [created, replayed] = intake_lines()
+    assert (created["outcome"], created["amount"]) == ("created", "7.5")
+    assert (replayed["outcome"], replayed["amount"]) == ("replayed", "7.5")
 
 
 def test_unauthenticated_and_throttled_intakes_are_logged_too(one_minute_window, kiosk, pay,

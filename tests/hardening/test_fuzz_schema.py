@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis import GenerationMode
@@ -28,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from payments.services.clients import create_api_client
 from registers.access import ensure_groups
+from tests.factories import koha_debit
 from tests.helpers import kohapay_server, server_token
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -120,8 +122,8 @@ def test_fuzzing_the_live_schema_finds_no_5xx_and_no_schema_violation(live):
 
 
 def known_good_requests(schema, live) -> Counter:
-    """Requests the generator rarely builds (a valid intake needs Koha's real codes): the
-    success answers must conform to the schema as well."""
+    """Requests the generator rarely builds (a valid intake needs Koha's real codes, a valid
+    payment a debit the patron owes): the success answers must conform to the schema as well."""
     payments = "/api/v1/patrons/{patron_id}/account/payments"
     intake = {**live["bearer"], "Idempotency-Key": "fuzz-known-good"}
     tally = Counter()
@@ -144,6 +146,16 @@ def known_good_requests(schema, live) -> Counter:
     found = send(f"{payments}/{{payment_id}}", "GET", live["bearer"],
                  path_parameters={"patron_id": 42, "payment_id": created.json()["payment_id"]})
     assert found.status_code == 200
+    # a payment of debits the patron already owes (issue 15): the other body and answer
+    fine = koha_debit(amount="4.00", at=timezone.now(), description="Fuzzed fine")
+    paying = {**live["bearer"], "Idempotency-Key": "fuzz-known-good-pay"}
+    for _ in range(2):
+        paid = send(payments, "POST", paying, path_parameters={"patron_id": 42},
+                    body={"amount": 2.5, "payment_type": "CASH", "register_id": 1,
+                          "account_lines_ids": [fine.pk]}, media_type="application/json")
+    assert paid.status_code == 201 and paid.json()["debits"][0]["amount_outstanding"] == 1.5
+    listed = send(payments, "GET", live["bearer"], path_parameters={"patron_id": 42})
+    assert {"debit", "debits"} <= {key for answer in listed.json() for key in answer}
     totals = send("/api/v1/cash_registers/{cash_register_id}/daily_totals", "GET",
                   live["session"], path_parameters={"cash_register_id": 1})
     assert totals.status_code == 200

@@ -22,6 +22,12 @@ def body(**overrides) -> bytes:
     return json.dumps({**VALID, **overrides}).encode()
 
 
+def lines(**overrides) -> bytes:
+    """A payment of existing debits (no debit_type) naming account line 1."""
+    values = {k: v for k, v in VALID.items() if k != "debit_type"}
+    return json.dumps({**values, "account_lines_ids": [1], **overrides}).encode()
+
+
 def without(name: str) -> bytes:
     return json.dumps({k: v for k, v in VALID.items() if k != name}).encode()
 
@@ -36,7 +42,7 @@ def case(name, status, code, data=None, *, method="POST", path=URL, content_type
 HUGE = "9" * 400
 CORPUS = [
     # --- not JSON, or not the JSON we want -----------------------------------------------------
-    case("empty body", 400, "invalid_debit_type", b""),
+    case("empty body", 400, "invalid_amount", b""),  # no debit_type: a payment of debits
     case("truncated JSON", 400, "malformed_json", body()[:-9]),
     case("JSON cut after a key", 400, "malformed_json", b'{"debit_type":'),
     case("single quotes", 400, "malformed_json", b"{'debit_type': 'PRINT'}"),
@@ -82,7 +88,8 @@ CORPUS = [
     case("debit_type number", 400, "invalid_debit_type", body(debit_type=5)),
     case("debit_type array", 400, "invalid_debit_type", body(debit_type=["PRINT"])),
     case("debit_type object", 400, "invalid_debit_type", body(debit_type={"code": "PRINT"})),
-    case("debit_type missing", 400, "invalid_debit_type", without("debit_type")),
+    # without a debit_type, a payment of what the patron owes (issue 15): patron 42 owes nothing
+    case("debit_type missing", 400, "amount_exceeds_outstanding", without("debit_type")),
     case("debit_type 81 characters", 400, "invalid_debit_type", body(debit_type="P" * 81)),
     case("payment_type null", 400, "invalid_payment_type", body(payment_type=None)),
     case("register_id string", 400, "invalid_register_id", body(register_id="1")),
@@ -100,6 +107,30 @@ CORPUS = [
     case("external_id control characters", 400, "invalid_external_id",
          body(external_id="ref\n1\x1b[31m")),
     case("external_id 101 characters", 400, "invalid_external_id", body(external_id="r" * 101)),
+    case("debit_type and account_lines_ids", 400, "ambiguous_payment",
+         body(account_lines_ids=[1])),
+    case("account_lines_ids a number", 400, "invalid_account_lines_ids",
+         lines(account_lines_ids=118)),
+    case("account_lines_ids null", 400, "invalid_account_lines_ids",
+         lines(account_lines_ids=None)),
+    case("account_lines_ids empty", 400, "invalid_account_lines_ids", lines(account_lines_ids=[])),
+    case("account_lines_ids strings", 400, "invalid_account_lines_ids",
+         lines(account_lines_ids=["118"])),
+    case("account_lines_ids fraction", 400, "invalid_account_lines_ids",
+         lines().replace(b"[1]", b"[1.5]")),
+    case("account_lines_ids zero", 400, "invalid_account_lines_ids", lines(account_lines_ids=[0])),
+    case("account_lines_ids beyond int(11)", 400, "invalid_account_lines_ids",
+         lines(account_lines_ids=[2**31])),
+    case("account_lines_ids nested", 400, "invalid_account_lines_ids",
+         lines(account_lines_ids=[[1]])),
+    case("account_lines_ids repeated", 400, "invalid_account_lines_ids",
+         lines(account_lines_ids=[1, 2, 1])),
+    case("account_lines_ids 101", 400, "invalid_account_lines_ids",
+         lines(account_lines_ids=list(range(1, 102)))),
+    case("account_lines_ids SQL", 400, "invalid_account_lines_ids",
+         lines(account_lines_ids=["1) OR (1=1"])),
+    case("account_lines_ids unknown", 400, "invalid_account_line",
+         lines(account_lines_ids=[999_999])),
     case("unknown property", 400, "unknown_property", body(amont="2.50")),
     case("prototype pollution property", 400, "unknown_property", body(__proto__={"admin": 1})),
     # --- SQL and HTML where codes go (refused as unknown codes, never executed) ----------------

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal as D
 
 from koha.models import AccountOffset
-from koha.recipes import Owed, Payment, pay
+from koha.recipes import Circulation, Owed, Payment, circulation_effects, pay
 
 AT = datetime(2026, 12, 6, 10, 30, tzinfo=UTC)
 
@@ -57,3 +57,52 @@ def test_no_fines_log_without_fineslog():
     assert len(pay(payment("1"), [Owed(1, D("1"))], at=AT).logs) == 1
     assert pay(Payment(**{**payment("1").__dict__, "fines_log": False}), [Owed(1, D("1"))],
                at=AT).logs == []
+
+
+def test_a_payment_description_goes_on_the_credit_and_its_log():
+    rows = pay(payment("2", description="Fines at kiosk 7"), [Owed(1, D("2"))], at=AT)
+    assert rows.credit.description == "Fines at kiosk 7"
+    assert "'description' => 'Fines at kiosk 7'" in rows.logs[0].info
+
+
+# --- what Koha's apply does beyond the ledger (Koha/Account/Line.pm) ----------------------------
+RENEWING = Circulation(renew_accruing=True, return_lost=False)
+RETURNING = Circulation(renew_accruing=False, return_lost=True)
+BOTH = Circulation(renew_accruing=True, return_lost=True)
+
+
+def accruing(line_id, outstanding, item_id=77):
+    return Owed(line_id, D(outstanding), debit_type="OVERDUE", status="UNRETURNED",
+                item_id=item_id)
+
+
+def lost(line_id, outstanding, item_id=88):
+    return Owed(line_id, D(outstanding), debit_type="LOST", item_id=item_id)
+
+
+def effects(amount, debits, circulation):
+    return [(e.line_id, e.item_id, e.effect)
+            for e in circulation_effects(pay(payment(amount), debits, at=AT), circulation)]
+
+
+def test_paying_off_an_accruing_fine_renews_its_item_when_the_preference_is_on():
+    assert effects("3", [accruing(1, "3")], RENEWING) == [(1, 77, "renew")]
+    assert effects("3", [accruing(1, "3")], RETURNING) == []
+
+
+def test_paying_off_a_lost_fee_returns_its_item_when_onpayment_is_listed():
+    assert effects("9", [lost(2, "9")], RETURNING) == [(2, 88, "return_lost")]
+    assert effects("9", [lost(2, "9")], RENEWING) == []
+
+
+def test_a_partly_paid_debit_triggers_nothing():
+    assert effects("2", [accruing(1, "3"), lost(2, "9")], BOTH) == []
+    assert effects("5", [accruing(1, "3"), lost(2, "9")], BOTH) == [(1, 77, "renew")]
+
+
+def test_no_item_returned_or_fine_no_longer_accruing_triggers_nothing():
+    returned = Owed(1, D("3"), debit_type="OVERDUE", status="RETURNED", item_id=77)
+    assert effects("3", [returned], BOTH) == []
+    assert effects("3", [accruing(1, "3", item_id=None)], BOTH) == []
+    assert effects("9", [lost(2, "9", item_id=None)], BOTH) == []
+    assert effects("1", [Owed(3, D("1"), debit_type="MANUAL", item_id=5)], BOTH) == []

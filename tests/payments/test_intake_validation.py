@@ -41,8 +41,11 @@ SHAPE_CASES = [
     ("amount 1e309", raw('{"debit_type":"PRINT","amount":1e309,"payment_type":"CASH",'
                          '"register_id":1}'), 400, "invalid_amount", "/body/amount"),
     ("unknown property", {**VALID, "amont": 2}, 400, "unknown_property", "/body/amont"),
+    # Without a debit_type the body pays what the patron owes (issue 15); patron 42 owes nothing.
     ("debit_type missing", {k: v for k, v in VALID.items() if k != "debit_type"}, 400,
-     "invalid_debit_type", "/body/debit_type"),
+     "amount_exceeds_outstanding", None),
+    ("debit_type null", {**VALID, "debit_type": None}, 400, "invalid_debit_type",
+     "/body/debit_type"),
     ("debit_type number", {**VALID, "debit_type": 5}, 400, "invalid_debit_type",
      "/body/debit_type"),
     ("payment_type missing", {k: v for k, v in VALID.items() if k != "payment_type"}, 400,

@@ -119,3 +119,56 @@ def test_every_payment_operation_documents_missing_permission(schema, path, meth
             } in example_values(operation, "403")
     ref = operation["responses"]["403"]["content"]["application/json"]["schema"]["$ref"]
     assert ref.endswith("/MissingPermissionError")
+
+
+def test_the_body_is_one_of_a_charge_or_a_payment_of_existing_debits(schema):
+    post = schema["paths"][INTAKE]["post"]
+    components = schema["components"]["schemas"]
+    ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    assert components[ref.rsplit("/", 1)[1]]["oneOf"] == [
+        {"$ref": "#/components/schemas/PaymentIntakeRequest"},
+        {"$ref": "#/components/schemas/PaymentOfDebitsRequest"}]
+    paying = components["PaymentOfDebitsRequest"]
+    assert paying["additionalProperties"] is False
+    assert set(paying["required"]) == {"amount", "payment_type"}
+    assert "debit_type" not in paying["properties"]
+    assert paying["properties"]["account_lines_ids"] | {"description": "…", "example": []} == {
+        "type": "array", "minItems": 1, "maxItems": 100, "uniqueItems": True,
+        "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+        "description": "…", "example": []}
+    examples = post["requestBody"]["content"]["application/json"]["examples"].values()
+    assert any("account_lines_ids" in e["value"] for e in examples)
+    assert any("debit_type" in e["value"] for e in examples)
+
+
+@pytest.mark.parametrize("path, method, status", [(INTAKE, "post", "201"), (INTAKE, "get", "200"),
+                                                  (INTAKE + "/{payment_id}", "get", "200")])
+def test_every_answer_is_one_of_the_two_results(schema, path, method, status):
+    content = schema["paths"][path][method]["responses"][status]["content"]["application/json"]
+    answer = content["schema"]
+    ref = (answer["items"] if answer.get("type") == "array" else answer)["$ref"]
+    results = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]["oneOf"]
+    assert results == [{"$ref": "#/components/schemas/PaymentIntakeResult"},
+                       {"$ref": "#/components/schemas/PaymentOfDebitsResult"}]
+    paid = schema["components"]["schemas"]["PaymentOfDebitsResult"]
+    assert set(paid["required"]) == {"payment_id", "patron_id", "external_id", "balance",
+                                     "credit", "debits", "offsets"}
+    assert {"debit", "debits"} & set(schema["components"]["schemas"]["PaymentIntakeResult"][
+        "required"]) == {"debit"}  # each answer matches exactly one of the two
+    values = example_values(schema["paths"][path][method], status)
+    flat = [item for v in values for item in (v if isinstance(v, list) else [v])]
+    assert any("debits" in v for v in flat) and any("debit" in v for v in flat)
+
+
+def test_the_new_refusals_are_documented_with_their_status(schema):
+    post = schema["paths"][INTAKE]["post"]
+    by_status = {status: {v["error_code"] for v in example_values(post, status)
+                          if "error_code" in v} for status in ("400", "409")}
+    assert {"ambiguous_payment", "invalid_account_lines_ids", "invalid_account_line",
+            "amount_exceeds_outstanding"} <= by_status["400"]
+    assert {"requires_koha", "concurrent_change"} <= by_status["409"]
+    exceeding = next(v for v in example_values(post, "400")
+                     if v["error_code"] == "amount_exceeds_outstanding")
+    assert exceeding["outstanding"] == 9
+    error = schema["components"]["schemas"]["PaymentRuleError"]
+    assert "outstanding" in error["properties"]
