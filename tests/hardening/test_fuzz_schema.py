@@ -164,5 +164,8 @@ def known_good_requests(schema, live) -> Counter:
         assert found.status_code == 200 and found.json(), (path, found.text)
     account = send("/api/v1/patrons/{patron_id}/account", "GET", live["bearer"],
                    path_parameters={"patron_id": 42})
-    assert account.status_code == 200 and account.json()["balance"] == 0
+    # the fine paid in part above is what patron 42 still owes
+    assert account.status_code == 200 and account.json()["balance"] == 1.5
+    assert [line["account_line_id"] for line in account.json()["outstanding_debits"]["lines"]] == [
+        fine.pk]
     return tally
