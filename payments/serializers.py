@@ -77,14 +77,10 @@ class ClosedSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-@extend_schema_serializer(component_name="PaymentIntake")  # → PaymentIntakeRequest
-class PaymentIntakeRequestSerializer(ClosedSerializer):
-    """Body of ``POST /patrons/{patron_id}/account/payments`` that charges and pays a new debit
-    (it names a ``debit_type``); unknown properties are refused."""
+class PaymentRequestSerializer(ClosedSerializer):
+    """What both bodies of ``POST /patrons/{patron_id}/account/payments`` share: the money
+    taken, how, where, and the client's own reference."""
 
-    debit_type = StrictCharField(
-        max_length=80, help_text="Code of account_debit_types, e.g. PRINT."
-    )
     amount = AmountField()
     payment_type = StrictCharField(
         max_length=80, help_text="A PAYMENT_TYPE authorised value, e.g. CASH."
@@ -97,6 +93,21 @@ class PaymentIntakeRequestSerializer(ClosedSerializer):
         required=False, allow_null=True, default=None, max_length=10,
         help_text="Branchcode; default the register's library, else the client's only one.",
     )
+    external_id = StrictCharField(
+        required=False, allow_null=True, default=None, min_length=1, max_length=100,
+        validators=[printable],
+        help_text="The kiosk's or gateway's own transaction reference; unique per client.",
+    )
+
+
+@extend_schema_serializer(component_name="PaymentIntake")  # → PaymentIntakeRequest
+class PaymentIntakeRequestSerializer(PaymentRequestSerializer):
+    """Body of ``POST /patrons/{patron_id}/account/payments`` that charges and pays a new debit
+    (it names a ``debit_type``); unknown properties are refused."""
+
+    debit_type = StrictCharField(
+        max_length=80, help_text="Code of account_debit_types, e.g. PRINT."
+    )
     description = StrictCharField(
         required=False, allow_blank=True, default="", max_length=TEXT_MAX,
         help_text="Text of the debit line (Koha's add_debit description).",
@@ -104,11 +115,6 @@ class PaymentIntakeRequestSerializer(ClosedSerializer):
     note = StrictCharField(
         required=False, allow_blank=True, default="", max_length=TEXT_MAX,
         help_text="Internal note, written to both lines.",
-    )
-    external_id = StrictCharField(
-        required=False, allow_null=True, default=None, min_length=1, max_length=100,
-        validators=[printable],
-        help_text="The kiosk's or gateway's own transaction reference; unique per client.",
     )
 
 
@@ -149,23 +155,11 @@ class AccountLinesIdsField(serializers.Field):
 
 
 @extend_schema_serializer(component_name="PaymentOfDebits")  # → PaymentOfDebitsRequest
-class PaymentOfDebitsRequestSerializer(ClosedSerializer):
+class PaymentOfDebitsRequestSerializer(PaymentRequestSerializer):
     """Body of ``POST /patrons/{patron_id}/account/payments`` that pays debits the patron
     already owes (it names no ``debit_type``): Koha's ``pay``. Unknown properties are refused."""
 
     account_lines_ids = AccountLinesIdsField(required=False, default=None)
-    amount = AmountField()
-    payment_type = StrictCharField(
-        max_length=80, help_text="A PAYMENT_TYPE authorised value, e.g. CASH."
-    )
-    register_id = StrictIdField(
-        required=False, allow_null=True, default=None,
-        help_text="cash_registers.id; required for CASH/SIP00 when UseCashRegisters is on.",
-    )
-    library_id = StrictCharField(
-        required=False, allow_null=True, default=None, max_length=10,
-        help_text="Branchcode; default the register's library, else the client's only one.",
-    )
     description = StrictCharField(
         required=False, allow_blank=True, default="", max_length=TEXT_MAX,
         help_text="Text of the PAYMENT credit (Koha's pay description).",
@@ -173,11 +167,6 @@ class PaymentOfDebitsRequestSerializer(ClosedSerializer):
     note = StrictCharField(
         required=False, allow_blank=True, default="", max_length=TEXT_MAX,
         help_text="Internal note of the PAYMENT credit.",
-    )
-    external_id = StrictCharField(
-        required=False, allow_null=True, default=None, min_length=1, max_length=100,
-        validators=[printable],
-        help_text="The kiosk's or gateway's own transaction reference; unique per client.",
     )
 
 
