@@ -7,6 +7,7 @@ from django.db.models import Q
 
 from koha.identity import passwords
 from koha.models import (
+    AccountLine,
     ApiKey,
     AuthorisedValue,
     CashRegister,
@@ -99,17 +100,35 @@ def _curl_example(credentials: ClientCredentials, reference: str) -> list[str]:
     body = (f'{{"debit_type":"{debit_type}","amount":2.5,"payment_type":"{payment_type}",'
             f'"register_id":{register.id},"external_id":"{reference}"}}')
     bearer = "-H \"Authorization: Bearer $TOKEN\""
+    post = (f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account/payments {bearer} "
+            "-H 'Content-Type: application/json'")
     return [
         "A kiosk's day (README, 'A kiosk's day (API)'; docs/api.md): a token, its registers, "
-        "what a patron owes, a payment:",
+        "what a patron owes, paying it, a sale:",
         f"  TOKEN=$(curl -s {BASE_URL}/api/v1/oauth/token -d grant_type=client_credentials "
         f"-d client_id={credentials.client_id} -d client_secret={credentials.client_secret} "
         "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
         f"  curl -s {BASE_URL}/api/v1/cash_registers {bearer}",
         f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account {bearer}",
-        f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account/payments {bearer} "
-        f"-H 'Content-Type: application/json' -H 'Idempotency-Key: {reference}' -d '{body}'",
+        *_pay_fines_example(post, patron.pk, register.id, payment_type, reference),
+        f"{post} -H 'Idempotency-Key: {reference}' -d '{body}'",
     ]
+
+
+def _pay_fines_example(post: str, patron_id: int, register_id: int, payment_type: str,
+                       reference: str) -> list[str]:
+    """Paying what the patron owes (the demo leaves them fines: ``demo.fines``), by Koha's
+    account line ids; nothing when they owe nothing."""
+    owed = AccountLine.objects.filter(patron_id=patron_id, amount__gt=0,
+                                      amountoutstanding__gt=0).order_by("pk")
+    lines = list(owed.values_list("pk", "amountoutstanding"))
+    if not lines:
+        return []
+    ids = ",".join(str(pk) for pk, _ in lines)
+    total = format(sum(amount for _, amount in lines).normalize(), "f")
+    body = (f'{{"amount":{total},"payment_type":"{payment_type}","register_id":{register_id},'
+            f'"account_lines_ids":[{ids}],"external_id":"{reference}-fines"}}')
+    return [f"{post} -H 'Idempotency-Key: {reference}-fines' -d '{body}'"]
 
 
 def _sellable_type_at(branchcode: str) -> str | None:

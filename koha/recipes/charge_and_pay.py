@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from koha.dumper import SPEC_ORDER, KeyOrder, debit_log_info
+from koha.dumper import SPEC_ORDER, KeyOrder
 from koha.models import AccountLine, AccountOffset, ActionLog, Statistic
-from koha.recipes.credits import Credit, fines_log, payment_line, payment_log, payment_statistic
+from koha.recipes.credits import Credit, payment_line, payment_log, payment_statistic
+from koha.recipes.debits import Debit, debit_line, debit_log
 
 ZERO = Decimal(0)
 
@@ -78,11 +79,14 @@ def charge_and_pay(sale: ChargeAndPay, *, at: datetime, stamped: datetime | None
                    ) -> ChargeAndPayRows:
     """The rows of add_debit + pay at ``at`` (aware). Ids may be given by a writer that
     allocates them itself; otherwise the lines get theirs when they are inserted."""
-    credit = _credit(sale)
+    credit, debit = _credit(sale), _debit(sale)
     return ChargeAndPayRows(
-        debit=_debit_line(sale, at, stamped, debit_id),
+        debit=debit_line(debit, at=at, stamped=stamped, line_id=debit_id),
         credit=payment_line(credit, at=at, stamped=stamped, line_id=credit_id),
-        statistic=payment_statistic(credit, at=at), logs=_fines_logs(sale, credit, stamped),
+        statistic=payment_statistic(credit, at=at),
+        logs=[debit_log(debit, order=sale.log_order, stamped=stamped),
+              payment_log(credit, order=sale.log_order, stamped=stamped)]
+        if sale.fines_log else [],
         stamped=stamped,
     )
 
@@ -95,27 +99,9 @@ def _credit(sale: ChargeAndPay) -> Credit:
     )
 
 
-def _debit_line(sale: ChargeAndPay, at: datetime, stamped: datetime | None,
-                debit_id: int | None) -> AccountLine:
-    return AccountLine(
-        accountlines_id=debit_id, patron_id=sale.patron_id, date=at, note=sale.note,
-        manager_id=sale.manager_id, interface=sale.interface, library_id=sale.library_id,
-        amount=sale.amount, amountoutstanding=sale.amount, description=sale.description,
-        debit_type_id=sale.debit_type, **({"timestamp": stamped} if stamped else {}),
+def _debit(sale: ChargeAndPay) -> Debit:
+    return Debit(
+        patron_id=sale.patron_id, manager_id=sale.manager_id, library_id=sale.library_id,
+        interface=sale.interface, debit_type=sale.debit_type, amount=sale.amount,
+        description=sale.description, note=sale.note, amount_as_passed=sale.amount_as_passed,
     )
-
-
-def _fines_logs(sale: ChargeAndPay, credit: Credit, stamped: datetime | None) -> list[ActionLog]:
-    """With FinesLog on, the FINES/CREATE rows of add_debit and add_credit (spec §4.4)."""
-    if not sale.fines_log:
-        return []
-    passed = sale.amount if sale.amount_as_passed is None else sale.amount_as_passed
-    debit_info = debit_log_info(
-        debit_type=sale.debit_type, amount=passed, description=sale.description,
-        patron_id=sale.patron_id, note=sale.note, manager_id=sale.manager_id,
-        order=sale.log_order)
-    return [
-        fines_log(manager_id=sale.manager_id, patron_id=sale.patron_id,
-                  interface=sale.interface, info=debit_info, stamped=stamped),
-        payment_log(credit, order=sale.log_order, stamped=stamped),
-    ]

@@ -3,6 +3,9 @@ records a payment."""
 import json
 import re
 
+from django.utils import timezone
+
+from demo import fines
 from demo.clients import DEMO_KEY, create_demo_api_key, create_demo_client
 from koha.models import AccountLine, ApiKey, Patron, SystemPreference
 from payments.models import ApiClient
@@ -94,3 +97,24 @@ def test_the_demo_shows_the_discovery_calls_and_they_answer(koha):
     assert _discovery_answers(create_demo_client()) == [200, 200]
     order = [line for line in key_lines if "curl -s" in line]
     assert "/cash_registers" in order[1] and order[-1].endswith("}'")  # discover, then pay
+
+
+def test_the_demo_leaves_fines_and_its_printed_example_pays_them(koha):
+    Patron.objects.filter(pk=51).update(userid="kohapay_kiosk", flags=1 << 10)
+    SystemPreference.objects.update_or_create(variable="RESTOAuth2ClientCredentials",
+                                              defaults={"value": "1"})
+    assert fines.leave_fines(timezone.now()) > 0
+    owing = fines.owing_patrons("CPL")
+    assert 42 in owing
+    fine = AccountLine.objects.get(patron_id=42, amountoutstanding__gt=0)
+    assert (fine.debit_type_id, fine.status, fine.interface, fine.manager_id) == (
+        "OVERDUE", "RETURNED", "cron", None)
+    lines = create_demo_api_key()
+    pay_fines = next(line for line in lines if "account_lines_ids" in line)
+    path = re.search(r"http://127\.0\.0\.1:8000(\S+)", pay_fines).group(1)
+    body = json.loads(re.search(r"-d '(\{.*\})'", pay_fines).group(1))
+    assert body["account_lines_ids"] == [fine.pk]
+    response = bearer_client(get_token(credentials_from(lines))).post(path, body, format="json")
+    assert response.status_code == 201, response.content
+    fine.refresh_from_db()
+    assert fine.amountoutstanding == 0

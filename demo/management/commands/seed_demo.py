@@ -15,7 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from demo import clients as demo_clients
-from demo import history, koha_staff, library
+from demo import fines, history, koha_staff, library
 from demo import users as demo_users
 from koha import schema as kohaschema
 from koha.models import AccountLine, CashRegister, Library, Patron
@@ -56,6 +56,8 @@ class Command(BaseCommand):
                 zone=ZoneInfo(settings.KOHA_TIME_ZONE), with_cashups=not had_history,
                 progress=bar.update,
             )
+        if not had_history:
+            fines.leave_fines(timezone.now())
         credentials = (demo_users.create_demo_users() + koha_staff.create_koha_staff_logins()
                        + demo_clients.create_demo_api_key() + demo_clients.create_demo_client())
         _write_credentials(credentials_file, credentials)
