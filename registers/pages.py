@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from koha.models import CashRegister
-from registers.access import can_see_patrons, library_codes
+from registers.access import can_record_cashup, can_see_patrons, library_codes
 from registers.cashups import CashupSummary, cashup_history
 from registers.charts import Chart, Share, daily_net_chart, share_bars
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
@@ -49,6 +49,7 @@ from registers.tables import (
     register_table,
 )
 from registers.transactions import day_lines, day_totals
+from registers.variances import Variance, last_variances, variances_of
 
 CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
 ONE_DAY = timedelta(days=1)
@@ -102,6 +103,7 @@ class OverviewPage(Page):
     register_url: str = ""  # a register's link with "{}" for its id (same days and type)
     previous_day: date | None = None  # one-day overviews only
     next_day: date | None = None
+    variances: dict[int, Variance] | None = None  # register id → its last cashup's variance
 
 
 def overview_page(user, query) -> OverviewPage:
@@ -118,6 +120,8 @@ def overview_page(user, query) -> OverviewPage:
     return OverviewPage(
         form, labels, page.today, table=overview_table(figures, labels, days), days=days,
         library=library, register_url=_register_url(days, payment_type), **_day_steps(days),
+        variances=None if page.csv else last_variances(
+            {f.register.id: f.last_cashup for f in figures}),
     )
 
 
@@ -150,6 +154,8 @@ class RegisterPage(Page):
     not_applied: Decimal | None = None  # income not applied to a charge
     cashups: list[CashupSummary] | None = None
     cashups_shown: int = CASHUPS_SHOWN
+    variances: dict[int, Variance] | None = None  # cashup id → what was counted (kohapay's)
+    can_cash_up: bool = False
 
 
 def register_page(user, register_id: int, query) -> RegisterPage:
@@ -157,7 +163,7 @@ def register_page(user, register_id: int, query) -> RegisterPage:
     labels = payment_type_labels()
     form = RegisterFilterForm(query, payment_types=labels)
     if not form.is_valid():
-        return RegisterPage(form, labels, register)
+        return RegisterPage(form, labels, register, can_cash_up=can_record_cashup(user))
     days, payment_type = form.cleaned_data["days"], form.cleaned_data["payment_type"] or None
     recency = Recency.current()
     daily = daily_totals(register.id, days, payment_type, recency=recency)
@@ -172,7 +178,10 @@ def register_page(user, register_id: int, query) -> RegisterPage:
             [(c.label, a) for c, a in zip(table.columns, table.total.by_type) if a]
         ),
         not_applied=table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
-        cashups=cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN, recency=recency),
+        cashups=(cashups := cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN,
+                                           recency=recency)),
+        variances=variances_of(c.cashup_id for c in cashups),
+        can_cash_up=can_record_cashup(user),
     )
 
 

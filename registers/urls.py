@@ -4,6 +4,7 @@ from datetime import date
 from django.urls import path, register_converter
 
 from registers import views
+from registers.cashup_views import cashup_view
 
 
 class IsoDateConverter:
@@ -25,4 +26,5 @@ urlpatterns = [
     path("", views.overview_page, name="overview"),
     path("<int:register_id>/", views.register_page, name="register"),
     path("<int:register_id>/<isodate:day>/", views.day_page, name="day"),
+    path("<int:register_id>/cashup/", cashup_view, name="cashup"),
 ]
