@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.db.models import Case, IntegerField, Q, Sum, Value, When
-from django.utils import timezone
 
 from core.money import exact
 from koha.models import AccountLine, AccountOffset, AuthorisedValue, CashRegisterAction, Patron
@@ -25,9 +27,14 @@ ZERO = Decimal(0)
 KOHA_TEXT_TIME = "%Y-%m-%d %H:%M:%S"
 
 
+def local(instant):
+    """An instant in Koha's time zone (``KOHA_TIME_ZONE``), as Koha's database session reads it."""
+    return instant.astimezone(ZoneInfo(settings.KOHA_TIME_ZONE))
+
+
 def koha_time(instant) -> str | None:
     """A Koha database timestamp as Koha's Perl hands it on: local wall-clock text."""
-    return None if instant is None else timezone.localtime(instant).strftime(KOHA_TEXT_TIME)
+    return None if instant is None else local(instant).strftime(KOHA_TEXT_TIME)
 
 
 NOT_EMBEDDED = object()
@@ -41,7 +48,7 @@ def cashup_body(action: CashRegisterAction, *, record: CashupReconciliation | No
     body = {"cashup_id": action.pk, "cash_register_id": action.register_id,
             "manager_id": action.manager_id,
             "amount": None if action.amount is None else exact(action.amount),
-            "timestamp": timezone.localtime(action.timestamp).isoformat()}
+            "timestamp": local(action.timestamp).isoformat()}
     if manager is not NOT_EMBEDDED:
         body["manager"] = manager_body(manager)
     if summary is not None:
@@ -77,7 +84,7 @@ def reconciliation_body(record: CashupReconciliation | None) -> dict | None:
 
 
 def _iso(instant) -> str | None:
-    return None if instant is None else timezone.localtime(instant).isoformat()
+    return None if instant is None else local(instant).isoformat()
 
 
 def summary(action: CashRegisterAction) -> dict:

@@ -79,7 +79,7 @@ def record_cashup(*, register_id: int, manager_id: int, counted: dict[str, Decim
     try:
         with transaction.atomic(durable=True):
             register = _lock_register(register_id)
-            now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp`: whole seconds
+            now = _now()  # after the lock, which may have waited
             session = open_session(register, now=now)
             _check_seen(session, seen_start)
             counts = _counts(session, counted, settings)
@@ -113,7 +113,7 @@ def start_cashup(*, register_id: int, manager_id: int) -> int:
         raise err.TwoPhaseUnavailable()
     with transaction.atomic(durable=True):
         register = _lock_register(register_id)
-        now = timezone.now().replace(microsecond=0)
+        now = _now()
         actions = register_actions(register.id)
         if recipe.cashup_in_progress(actions) is not None:
             raise err.CashupInProgress()
@@ -125,6 +125,10 @@ def start_cashup(*, register_id: int, manager_id: int) -> int:
                                      expected=expected, at=now)
         action.save(force_insert=True)
     return action.pk
+
+
+def _now() -> datetime:
+    return timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
 
 
 def _outlast_the_second(at: datetime) -> None:

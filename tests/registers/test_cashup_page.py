@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from koha.models import CashRegisterAction
 from payments.models import CashupReconciliation
-from tests.factories import cashup, charge_and_pay
+from tests.factories import cashup, charge_and_pay, reconciliation_types
 from tests.helpers import every_url, row_counts, set_preference, table_rows
 
 D = Decimal
@@ -130,3 +130,22 @@ def test_the_page_of_another_librarys_register_is_404(koha, koha_client):
 @pytest.mark.parametrize("method", ["put", "delete", "patch"])
 def test_other_methods_are_refused(koha, koha_client, method):
     assert getattr(koha_client, method)(PAGE).status_code == 405
+
+
+def test_two_phase_on_a_koha_with_reconciliation(koha, koha_client):
+    reconciliation_types()
+    pay(koha, "8.00")
+    html = koha_client.get(PAGE).content.decode()
+    assert 'data-flavour="reconciling"' in html and 'id="start-cashup"' in html
+    started = koha_client.post(PAGE, {"action": "start", "session_start": session_start(html)})
+    assert started.status_code == 302
+    assert CashRegisterAction.objects.get().code == "CASHUP_START"
+    html = koha_client.get(PAGE).content.decode()
+    assert "Complete the cashup" in html and 'id="start-cashup"' not in html
+    done = koha_client.post(PAGE, {"count_CASH": "7.50", "note": "short",
+                                   "session_start": session_start(html)})
+    assert done.status_code == 302
+    from koha.models import AccountLine
+
+    deficit = AccountLine.objects.get(debit_type_id="CASHUP_DEFICIT")
+    assert deficit.amount == D("0.5") and deficit.note == "short"
