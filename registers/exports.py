@@ -124,3 +124,18 @@ def _patron_cells(patron) -> list[str]:
     if patron.hidden:
         return ["", HIDDEN_PATRON]
     return [_text(patron.cardnumber), _text(patron.name)]
+
+
+def variances_csv(page) -> HttpResponse:
+    """One row per differing payment type of each cashup of the variance report."""
+    header = ["cashup_id", "cashed_up_at", "register_id", "register_name", "library_code",
+              "cashed_up_by", "flavour", "payment_type", "expected", "counted", "difference",
+              "note"]
+    rows = (
+        [row.variance.cashup_id, _time(row.variance.timestamp), row.register.id,
+         _text(row.register.name), row.register.library_id, _text(row.variance.recorded_by),
+         row.variance.flavour, _text(count.payment_type), plain_text(count.expected),
+         plain_text(count.counted), plain_text(count.difference), _text(row.variance.note)]
+        for row in page.rows for count in row.variance.differing
+    )
+    return csv_response(f"variances-{range_label(page.days)}.csv", header, rows)

@@ -56,7 +56,8 @@ class Variance:
 
 
 def _records():
-    return (CashupReconciliation.objects.select_related("action", "recorded_by", "client")
+    return (CashupReconciliation.objects
+            .select_related("action", "recorded_by__koha_link", "client")
             .prefetch_related("counts"))
 
 
@@ -74,7 +75,8 @@ def recorder(record: CashupReconciliation) -> str:
     if record.client is not None:
         return f"API: {record.client.name}"
     if record.recorded_by is not None:
-        return record.recorded_by.get_username()
+        link = getattr(record.recorded_by, "koha_link", None)
+        return link.userid if link is not None else record.recorded_by.get_username()
     return "—"
 
 
