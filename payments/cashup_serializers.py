@@ -11,6 +11,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from core.errors import field_errors
 from core.money import DECIMAL_PLACES, DECIMAL_STRING, AmountField, decimal_places, exact
 from payments import cashup_exceptions as err
 from payments.serializers import StrictCharField
@@ -92,7 +93,7 @@ def validated_cashup(data) -> dict:
     """The body as ``{"counted": {payment type: Decimal}, "note": …}``, or a 400."""
     serializer = CashupRequestSerializer(data=data)
     if not serializer.is_valid():
-        raise _first_problem(serializer.errors)
+        raise first_problem(serializer.errors)
     counted = {}
     for entry in serializer.validated_data["counted"]:
         if entry["payment_type"] in counted:
@@ -101,14 +102,13 @@ def validated_cashup(data) -> dict:
     return {"counted": counted, "note": serializer.validated_data["note"]}
 
 
-def _first_problem(errors) -> err.CashupError:
-    from core.errors import field_errors
-
+def first_problem(errors, amount_code: str = err.InvalidCount.default_code) -> err.CashupError:
+    """The first problem of a body as a Koha-shaped error, every problem in ``errors``."""
     listed = field_errors(errors)
     first = listed[0]
     if first["path"].endswith("/amount"):
-        return err.InvalidCount(f"{first['path'][len('/body/'):]}: {first['message']}",
-                                errors=listed)
+        return err.CashupError(f"{first['path'][len('/body/'):]}: {first['message']}",
+                               code=amount_code, errors=listed)
     if first["message"] == "Unknown property.":
         return err.CashupError(f"Unknown property: {first['path'][len('/body/'):]}.",
                                code="unknown_property", errors=listed)
