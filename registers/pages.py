@@ -49,6 +49,7 @@ from registers.tables import (
     register_table,
 )
 from registers.transactions import day_lines, day_totals
+from registers.settlements import DeviceDay, device_days, mismatching_registers
 from registers.variances import Variance, last_variances, variances_of
 
 CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
@@ -85,13 +86,14 @@ class RegisterDays:
     days: DayRange
     daily: list[DayTotals]
     total: Totals
+    device_days: list[DeviceDay]
 
 
 def register_days(user, register_id: int, days: DayRange) -> RegisterDays:
     register = visible_register(user, register_id)
     daily = daily_totals(register.id, days)
     return RegisterDays(register, payment_type_labels(), days, daily,
-                        sum_totals(d.totals for d in daily))
+                        sum_totals(d.totals for d in daily), device_days([register.id], days))
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class OverviewPage(Page):
     previous_day: date | None = None  # one-day overviews only
     next_day: date | None = None
     variances: dict[int, Variance] | None = None  # register id → its last cashup's variance
+    mismatches: dict[int, list[date]] | None = None  # register id → days devices disagree
 
 
 def overview_page(user, query) -> OverviewPage:
@@ -122,6 +125,8 @@ def overview_page(user, query) -> OverviewPage:
         library=library, register_url=_register_url(days, payment_type), **_day_steps(days),
         variances=None if page.csv else last_variances(
             {f.register.id: f.last_cashup for f in figures}),
+        mismatches=None if page.csv else mismatching_registers(
+            device_days([r.id for r in registers], days)),
     )
 
 
@@ -156,6 +161,7 @@ class RegisterPage(Page):
     cashups_shown: int = CASHUPS_SHOWN
     variances: dict[int, Variance] | None = None  # cashup id → what was counted (kohapay's)
     can_cash_up: bool = False
+    device_days: list[DeviceDay] | None = None  # devices' own totals of the days
 
 
 def register_page(user, register_id: int, query) -> RegisterPage:
@@ -182,6 +188,7 @@ def register_page(user, register_id: int, query) -> RegisterPage:
                                            recency=recency)),
         variances=variances_of(c.cashup_id for c in cashups),
         can_cash_up=can_record_cashup(user),
+        device_days=device_days([register.id], days),
     )
 
 
@@ -194,6 +201,7 @@ class DayPage(Page):
     next_day: date
     table: DayTable | None = None
     days: DayRange | None = None
+    device_days: list[DeviceDay] | None = None
 
 
 def day_page(user, register_id: int, day: date, query) -> DayPage:
@@ -209,4 +217,5 @@ def day_page(user, register_id: int, day: date, query) -> DayPage:
     return DayPage(
         form, labels, register, day, page.today, page.previous_day, page.next_day,
         table=day_table(lines, day_totals(lines), labels), days=DayRange.single(day),
+        device_days=None if page.csv else device_days([register.id], DayRange.single(day)),
     )

@@ -1,7 +1,9 @@
 """The variance report (``/registers/variances/``, CSV too): every cashup of a range whose count
 differed from what the session expected, with subtotals by register and by who cashed up — the
 page an auditor opens first. Registers are the user's (``library_codes``): the same limits as
-every other page. Three queries: the registers, the cashups, their counts.
+every other page. Days on which a device's own totals (``registers.settlements``) differ from the
+register's are listed too. Five queries: the registers, the cashups, their counts, the devices'
+reports, the lines of their days.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from registers.forms import RegisterFilterForm
 from registers.lookups import dashboard_registers, payment_type_labels
 from registers.pages import Page
 from registers.selectors import DayRange
+from registers.settlements import DeviceDay, device_days
 from registers.variances import ZERO, Variance, in_range
 
 
@@ -57,6 +60,8 @@ class VariancePage(Page):
     by_person: list[Subtotal] = field(default_factory=list)
     total: Subtotal | None = None
     days: DayRange | None = None
+    device_days: list[DeviceDay] = field(default_factory=list)  # the days devices disagree
+    registers: dict[int, CashRegister] = field(default_factory=dict)
 
 
 def variance_page(user, query) -> VariancePage:
@@ -72,8 +77,11 @@ def variance_page(user, query) -> VariancePage:
     rows = [VarianceRow(v, registers[v.register_id]) for v in variances
             if _differs(v, payment_type)]
     by_register, by_person, total = _subtotals(variances, registers)
+    devices = [d for d in device_days(list(registers), days) if not d.matches
+               and (payment_type is None or any(t.payment_type == payment_type and t.difference
+                                                for t in d.types))]
     return VariancePage(form, labels, rows=rows, by_register=by_register, by_person=by_person,
-                        total=total, days=days)
+                        total=total, days=days, device_days=devices, registers=registers)
 
 
 def _differs(variance: Variance, payment_type: str | None) -> bool:
