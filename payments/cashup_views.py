@@ -44,15 +44,28 @@ def embed_parameter(*allowed: str) -> OpenApiParameter:
 
 def embeds(request, allowed: set[str]) -> set[str]:
     """The ``x-koha-embed`` header (comma-separated); Koha refuses what the route does not
-    embed."""
-    header = request.headers.get("x-koha-embed", "")
-    asked = {part.strip() for part in header.split(",") if part.strip()}
+    embed (an empty value too: it names nothing the route knows)."""
+    header = request.headers.get("x-koha-embed")
+    if header is None:
+        return set()
+    asked = {part.strip() for part in header.split(",")}
     unknown = asked - allowed
     if unknown:
         raise err.CashupError(
             f"x-koha-embed may only ask for {', '.join(sorted(allowed))}.", code="invalid_embed",
             errors=[{"message": "Not in enum list.", "path": "/header/x-koha-embed"}])
     return asked
+
+
+def only_query(request, *known: str) -> None:
+    """Koha's other list parameters (``q``, ``_match``, ``_order_by`` …) are not supported:
+    refused rather than silently ignored, like any unknown parameter."""
+    unknown = sorted(set(request.query_params) - set(known))
+    if unknown:
+        raise err.CashupError(
+            f"Unknown query parameter: {', '.join(unknown)}.", code="unknown_parameter",
+            errors=[{"message": "Unknown parameter.", "path": f"/query/{name}"}
+                    for name in unknown])
 
 
 def scoped_register(request, register_id: int):
@@ -83,7 +96,7 @@ def page_params(request) -> tuple[int, int | None]:
 
 
 ERRORS = {
-    400: docs.error_response("A bad id, query parameter or x-koha-embed."),
+    400: docs.error_response("A bad id, an unknown or bad query parameter, or x-koha-embed."),
     403: docs.error_response("Outside the client's registers (register_not_allowed), or a Koha "
                              "API key whose owner lacks cash_management: cashup "
                              "(missing_permission).", docs.MissingPermissionErrorSerializer),
@@ -113,6 +126,7 @@ class CashRegisterCashupsView(APIView):
                    404: docs.error_response("No such register."), **ERRORS},
     )
     def get(self, request, cash_register_id):
+        only_query(request, "_page", "_per_page")
         register = scoped_register(request, path_id(cash_register_id, "cash_register_id"))
         with_manager = "manager" in embeds(request, {"manager"})
         offset, limit = page_params(request)
@@ -147,6 +161,7 @@ class CashRegisterCashupsView(APIView):
         },
     )
     def post(self, request, cash_register_id):
+        only_query(request)
         register = scoped_register(request, path_id(cash_register_id, "cash_register_id"))
         key = validate_idempotency_key(request.headers.get("Idempotency-Key"))
         data = validated_cashup(request.data)
@@ -178,6 +193,7 @@ class CashupView(APIView):
                    404: docs.error_response("No such cashup."), **ERRORS},
     )
     def get(self, request, cashup_id):
+        only_query(request)
         action = selectors.cashup_action(path_id(cashup_id, "cashup_id"))
         if action is None:
             raise err.CashupNotFound()

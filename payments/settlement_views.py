@@ -22,7 +22,7 @@ from koha.identity.permissions import RECORD_PAYMENT
 from payments import cashup_exceptions as err
 from payments import openapi as docs
 from payments.cashup_serializers import ClosedSerializer, first_problem
-from payments.cashup_views import REGISTER_ID, scoped_register
+from payments.cashup_views import REGISTER_ID, only_query, scoped_register
 from payments.serializers import StrictCharField, printable
 from payments.services.idempotency import validate_idempotency_key
 from payments.services.settlements import record_settlement
@@ -139,6 +139,7 @@ class SettlementsView(APIView):
         },
     )
     def post(self, request, cash_register_id):
+        only_query(request)
         register = scoped_register(request, path_id(cash_register_id, "cash_register_id"))
         key = validate_idempotency_key(request.headers.get("Idempotency-Key"))
         data = _validated(request.data)
