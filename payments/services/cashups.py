@@ -94,10 +94,14 @@ def record_cashup(*, register_id: int, manager_id: int, counted: dict[str, Decim
                              client=client, idempotency_key=idempotency_key,
                              request_hash=request_hash)
             _outlast_the_second(now)
-    except IntegrityError:
+    except (IntegrityError, err.SessionChanged) as exc:
+        # A retry of a request still in flight waited for the register, then found the session
+        # its twin closed (or the twin's key in the unique index): answer with the twin's.
         earlier = _earlier(client, idempotency_key, request_hash) if client else None
-        if earlier is not None:  # a concurrent twin with the same key committed first
+        if earlier is not None:
             return earlier
+        if isinstance(exc, err.SessionChanged):
+            raise
         raise err.CashupConflict() from None
     logger.info("register %s cashed up by patron %s: cashup %s (%s)", register_id, manager_id,
                 record.action_id, settings.flavour)

@@ -114,3 +114,20 @@ def test_a_payment_arriving_while_the_cashup_writes_goes_to_the_next_session(koh
     assert session_cash(action) == D("10") and lines_after(action) == D("2.5")
     assert AccountLine.objects.get(credit_type_id="PAYMENT", amount=D("-2.5")).date > \
         action.timestamp
+
+
+def test_a_retry_racing_its_original_replays_it(koha, kiosk):
+    """Two requests with one Idempotency-Key at once: one cashup, both answered with it."""
+    charge_and_pay(register=koha.register, at=timezone.now() - timedelta(hours=1), amount="10",
+                   patron=koha.patron, manager=koha.staff)
+    body = {"counted": [{"payment_type": "CASH", "amount": 10}]}
+
+    def work(index):
+        return bearer_client(kiosk.token).post("/api/v1/cash_registers/1/cashups", body,
+                                               format="json", HTTP_IDEMPOTENCY_KEY="close-1")
+
+    first, second = run_in_threads(2, work)
+
+    assert first.status_code == second.status_code == 201, (first.content, second.content)
+    assert first.json() == second.json()
+    assert CashRegisterAction.objects.filter(code="CASHUP").count() == 1
