@@ -1,5 +1,6 @@
-"""The cashup and settlement API's routes (mounted under /api/v1/ beside ``payments.urls``): Koha's paths, no
-trailing slash, ids matched as text and checked by the views (a bad id is a JSON 400)."""
+"""The cashup and settlement API's routes (mounted under /api/v1/ beside ``payments.urls``):
+Koha's paths, no trailing slash, ids matched as text and checked by the views (a bad id is a JSON
+400)."""
 from django.urls import path
 
 from payments.cashup_views import CashRegisterCashupsView, CashupView

@@ -4,8 +4,9 @@
 what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6; the rows come from
 ``koha.recipes.charge_and_pay``) plus kohapay's own Intake record:
 
-    _lock_patron → [_hold_register] → [_allocate_credit_number] → _create_lines → _create_offsets → _settle
-    → _record_statistics → [_log_fines] → _check_invariants → _record_intake
+    _lock_patron → [_hold_register] → [_allocate_credit_number] → _create_lines
+    → _create_offsets → _settle → _record_statistics → [_log_fines] → _check_invariants
+    → _record_intake
 
 Each step is one statement, written by ``payments.sql`` from the recipe's model instances (the
 ORM compiled the same eight statements on every intake, 25 % of its time: docs/performance.md), so
