@@ -179,6 +179,10 @@ def register_cashups(register_id: int, *, offset: int, limit: int | None,
     return cashups.count(), list(page)
 
 
+def action(action_id: int) -> CashRegisterAction:
+    return CashRegisterAction.objects.get(pk=action_id)
+
+
 def cashup_action(cashup_id: int) -> CashRegisterAction | None:
     return (CashRegisterAction.objects.filter(pk=cashup_id, code=recipe.CASHUP)
             .select_related("register", "manager").first())

@@ -8,6 +8,7 @@ import json
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -21,8 +22,9 @@ from payments.cashup_serializers import (
     CashupResultSerializer,
     validated_cashup,
 )
-from payments.cashup_summary import cashup_body, summary
-from payments.services.cashups import record_cashup
+from core.money import AmountField, exact
+from payments.cashup_summary import cashup_body, local, summary
+from payments.services.cashups import record_cashup, start_cashup
 from payments.services.idempotency import validate_idempotency_key
 from payments.views import path_id
 
@@ -176,6 +178,49 @@ class CashRegisterCashupsView(APIView):
         if result.replayed:
             headers["Idempotent-Replayed"] = "true"
         return Response(body, status=201, headers=headers)
+
+
+class CashupStartSerializer(serializers.Serializer):
+    """A two-phase cashup's CASHUP_START (``cash_register_actions``)."""
+
+    cashup_start_id = serializers.IntegerField()
+    cash_register_id = serializers.IntegerField()
+    manager_id = serializers.IntegerField()
+    amount = AmountField(help_text="The expected takings of the counted payment types.")
+    timestamp = serializers.DateTimeField()
+
+
+class CashupStartView(APIView):
+    """``/cash_registers/{cash_register_id}/cashups/start``: the first phase of a two-phase
+    cashup (Koha with reconciliation only)."""
+
+    koha_permission = CASHUP
+
+    @extend_schema(
+        operation_id="startCashup", tags=TAGS, summary="Start a two-phase cashup (kohapay)",
+        description="Koha's start_cashup: a CASHUP_START row freezes the session to be counted; "
+                    "payments after it belong to the next session. Complete it with POST "
+                    "…/cashups (the counts). Only on a Koha with reconciliation.",
+        parameters=[REGISTER_ID], request=None,
+        responses={201: CashupStartSerializer,
+                   400: docs.error_response("Not a Koha with reconciliation "
+                                            "(two_phase_unavailable), or nothing to cash up "
+                                            "(empty_session)."),
+                   403: ERRORS[403], 404: docs.error_response("No such register."),
+                   409: docs.error_response("A cashup is already in progress."),
+                   **docs.COMMON_ERRORS},
+    )
+    def post(self, request, cash_register_id):
+        only_query(request)
+        register = scoped_register(request, path_id(cash_register_id, "cash_register_id"))
+        client, owner = request.user.client, request.user.owner
+        started = selectors.action(start_cashup(
+            register_id=register.pk,
+            manager_id=owner.borrowernumber if owner else client.staff_patron_id))
+        return Response({"cashup_start_id": started.pk,
+                         "cash_register_id": started.register_id,
+                         "manager_id": started.manager_id, "amount": exact(started.amount),
+                         "timestamp": local(started.timestamp).isoformat()}, status=201)
 
 
 class CashupView(APIView):

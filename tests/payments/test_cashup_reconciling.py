@@ -209,3 +209,24 @@ def test_verify_ledger_finds_a_reconciliation_that_is_not_its_lines(reconciling,
     with pytest.raises(CommandError):
         call_command("verify_ledger", stdout=out)
     assert f"ANOMALY {code}: 1 " in out.getvalue(), out.getvalue()
+
+
+def test_two_phase_through_the_api(reconciling, kiosk):
+    pay(reconciling, timezone.now() - timedelta(hours=1), "6.00")
+    started = kiosk.api.post("/api/v1/cash_registers/1/cashups/start")
+    assert started.status_code == 201, started.content
+    body = started.json()
+    assert (body["cash_register_id"], body["manager_id"], body["amount"]) == (1, 51, 6)
+    again = kiosk.api.post("/api/v1/cash_registers/1/cashups/start")
+    assert again.status_code == 409 and again.json()["error_code"] == "cashup_in_progress"
+    done = kiosk.api.post("/api/v1/cash_registers/1/cashups",
+                          {"counted": [{"payment_type": "CASH", "amount": 5}]}, format="json")
+    assert done.status_code == 201
+    assert done.json()["reconciliation"]["start_cashup_id"] == body["cashup_start_id"]
+
+
+def test_the_api_refuses_two_phase_on_classic_koha(koha, kiosk):
+    pay(koha, timezone.now() - timedelta(hours=1), "6.00")
+    refused = kiosk.api.post("/api/v1/cash_registers/1/cashups/start")
+    assert refused.status_code == 400
+    assert refused.json()["error_code"] == "two_phase_unavailable"
