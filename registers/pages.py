@@ -50,7 +50,7 @@ from registers.tables import (
 )
 from registers.transactions import day_lines, day_totals
 from registers.settlements import DeviceDay, device_days, mismatching_registers
-from registers.variances import Variance, last_variances, variances_of
+from registers.variances import Variance, koha_variances, last_variances, variances_of
 
 CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
 ONE_DAY = timedelta(days=1)
@@ -186,10 +186,21 @@ def register_page(user, register_id: int, query) -> RegisterPage:
         not_applied=table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
         cashups=(cashups := cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN,
                                            recency=recency)),
-        variances=variances_of(c.cashup_id for c in cashups),
+        variances=_variances(register.id, cashups),
         can_cash_up=can_record_cashup(user),
         device_days=device_days([register.id], days),
     )
+
+
+def _variances(register_id: int, cashups: list[CashupSummary]) -> dict[int, Variance]:
+    """kohapay's counts where it recorded the cashup, else what Koha's own reconciliation lines
+    say (the window of the oldest cashup starts at its ``from_date``)."""
+    found = variances_of(c.cashup_id for c in cashups)
+    others = {c.cashup_id for c in cashups} - set(found)
+    oldest = min(cashups, key=lambda c: (c.timestamp, c.cashup_id), default=None)
+    prior = oldest.from_date if oldest is not None else None
+    shown = [(c.cashup_id, c.timestamp) for c in cashups]
+    return {**koha_variances(register_id, shown, prior, others), **found}
 
 
 @dataclass(frozen=True)

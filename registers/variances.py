@@ -3,7 +3,9 @@ recorded (``payments.models.CashupReconciliation``) — for the register page, t
 the variance report (``/registers/variances/``). Reads only; a fixed number of queries.
 
 A variance is counted − expected: positive is a surplus (more in the till than the ledger says),
-negative a deficit. Cashups recorded in Koha itself have no count, so no variance.
+negative a deficit. Cashups recorded in classic Koha itself have no count, so no variance; those
+recorded by a Koha with reconciliation show the differences its surplus/deficit lines hold
+(``koha_variances``, the register page only).
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from decimal import Decimal
 
 from django.db.models import Q
 
+from koha.models import AccountLine
+from koha.recipes.cashup import DEFICIT, SURPLUS
 from payments.models import CashupReconciliation
 
 ZERO = Decimal(0)
@@ -111,3 +115,33 @@ def in_range(start: datetime, end: datetime, *, register_ids: Sequence[int] | No
     if register_ids is not None:
         records = records.filter(register_id__in=list(register_ids))
     return [_variance(r) for r in records.order_by("-action__timestamp", "-action_id")]
+
+
+def koha_variances(register_id: int, cashups: Sequence[tuple[int, datetime]],
+                   prior: datetime | None, wanted: set[int]) -> dict[int, Variance]:
+    """What a Koha with reconciliation recorded itself, for cashups kohapay did not record: the
+    CASHUP_SURPLUS/CASHUP_DEFICIT lines of the register dated from the cashup before (``prior``
+    for the oldest) up to the cashup — Koha dates them a second before the cashup or its
+    CASHUP_START. Only the differences are known (Koha keeps no expected or counted amount):
+    they stand as the counted side, the expected as 0. ``cashups``: every cashup shown (their
+    windows), ``wanted``: those to answer for. One query."""
+    if not wanted:
+        return {}
+    ordered = sorted(cashups, key=lambda c: (c[1], c[0]))
+    lines = AccountLine.objects.filter(
+        Q(credit_type_id=SURPLUS) | Q(debit_type_id=DEFICIT), register_id=register_id,
+        date__lt=ordered[-1][1]).order_by("date", "pk")
+    if prior is not None:
+        lines = lines.filter(date__gte=prior)
+    found = {}
+    lines = list(lines.values_list("date", "payment_type", "amount", "note"))
+    for index, (cashup_id, stamp) in enumerate(ordered):
+        start = ordered[index - 1][1] if index else prior
+        mine = [line for line in lines if line[0] < stamp and (start is None or line[0] >= start)]
+        if mine and cashup_id in wanted:
+            found[cashup_id] = Variance(
+                cashup_id=cashup_id, register_id=register_id, timestamp=stamp, flavour="koha",
+                note=next((note for *_, note in mine if note), None), recorded_by="Koha",
+                counts=tuple(CountedType(code or "", ZERO, -amount, -amount)
+                             for _, code, amount, _ in mine))
+    return found

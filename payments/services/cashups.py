@@ -76,24 +76,10 @@ def record_cashup(*, register_id: int, manager_id: int, counted: dict[str, Decim
     note = recipe.sanitize_note(note)
     if seen_start is UNSEEN:  # what the session was before waiting for the lock
         seen_start = closing(register_actions(register_id))[0]
+    who = {"recorded_by": recorded_by, "client": client, "idempotency_key": idempotency_key,
+           "request_hash": request_hash}
     try:
-        with transaction.atomic(durable=True):
-            register = _lock_register(register_id)
-            now = _now()  # after the lock, which may have waited
-            session = open_session(register, now=now)
-            _check_seen(session, seen_start)
-            counts = _counts(session, counted, settings)
-            _check_note(counts, note, settings)
-            cashup = recipe.Cashup(
-                register_id=register.id, library_id=register.library_id,
-                manager_id=manager_id, counts=counts, note=note,
-                session_total=session.total, started=session.started)
-            rows = _write_rows(cashup, settings, now)
-            _check_invariants(cashup, rows, settings)
-            record = _record(cashup, rows, session, settings, recorded_by=recorded_by,
-                             client=client, idempotency_key=idempotency_key,
-                             request_hash=request_hash)
-            _outlast_the_second(now)
+        record = _write(register_id, manager_id, counted, note, settings, seen_start, who)
     except (IntegrityError, err.SessionChanged) as exc:
         # A retry of a request still in flight waited for the register, then found the session
         # its twin closed (or the twin's key in the unique index): answer with the twin's.
@@ -106,6 +92,25 @@ def record_cashup(*, register_id: int, manager_id: int, counted: dict[str, Decim
     logger.info("register %s cashed up by patron %s: cashup %s (%s)", register_id, manager_id,
                 record.action_id, settings.flavour)
     return CashupResult(cashup_id=record.action_id, replayed=False)
+
+
+def _write(register_id: int, manager_id: int, counted: dict, note: str | None,
+           settings: CashupSettings, seen_start, who: dict) -> CashupReconciliation:
+    with transaction.atomic(durable=True):
+        register = _lock_register(register_id)
+        now = _now()  # after the lock, which may have waited
+        session = open_session(register, now=now)
+        _check_seen(session, seen_start)
+        counts = _counts(session, counted, settings)
+        _check_note(counts, note, settings)
+        cashup = recipe.Cashup(
+            register_id=register.id, library_id=register.library_id, manager_id=manager_id,
+            counts=counts, note=note, session_total=session.total, started=session.started)
+        rows = _write_rows(cashup, settings, now)
+        _check_invariants(cashup, rows, settings)
+        record = _record(cashup, rows, session, settings, **who)
+        _outlast_the_second(now)
+    return record
 
 
 def start_cashup(*, register_id: int, manager_id: int) -> int:

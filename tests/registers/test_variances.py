@@ -90,3 +90,27 @@ def test_the_report_costs_the_same_queries_for_one_cashup_or_many(koha, finance_
         register = CashRegisterFactory(library=koha.cpl)
         cashed_up(koha, register, f"{n + 1}.00", {"CASH": D("0.5")})
     assert queries() == one
+
+
+def test_the_register_page_shows_what_a_reconciling_koha_recorded_itself(koha, auditor_client):
+    """A cashup made in Koha (bug 40445) left a deficit line a second before it: kohapay shows
+    the difference, though Koha keeps no count."""
+    from koha.models import AccountLine, AccountOffset
+    from tests.factories import cashup, reconciliation_types
+
+    reconciliation_types()
+    at = timezone.now() - timedelta(hours=1)
+    charge_and_pay(register=koha.register, at=at - timedelta(hours=1), amount="10",
+                   patron=koha.patron, manager=koha.staff)
+    deficit = AccountLine.objects.create(
+        date=at - timedelta(seconds=1), amount=D("0.75"), amountoutstanding=0,
+        debit_type_id="CASHUP_DEFICIT", manager=koha.staff, interface="intranet",
+        library=koha.cpl, register=koha.register, payment_type="CASH", note="short")
+    AccountOffset.objects.create(debit=deficit, type="CREATE", amount=D("0.75"))
+    made = cashup(register=koha.register, at=at, manager=koha.staff, amount="9.25")
+    kohapay_made = cashed_up(koha, koha.register, "2.00", {"CASH": D("2.50")}, ago=timedelta(0))
+
+    html = auditor_client.get("/registers/1/").content.decode()
+    rows = {r["attrs"]["data-cashup"]: r["cells"] for r in table_rows(html, "cashup-table")[1:]}
+    assert rows[str(made.pk)][2].startswith("−0.75 CASH −0.75 · “short”")
+    assert rows[str(kohapay_made.cashup_id)][2].startswith("0.50 CASH 0.50")
