@@ -4,6 +4,8 @@ written in batches of about ``BATCH_LINES`` account lines (one transaction each)
 Today is included up to ``now`` (nothing is dated in the future) and stays open: registers are
 cashed up at the end of every earlier day, most of the time — a skipped cashup rolls that day into
 the next session, as happens at real desks. A retired register is cashed up on its last day.
+``keep_open`` registers are not cashed up yesterday: their sessions are left for the demo's
+cashups counted through kohapay (``demo.reconciliation``).
 """
 from __future__ import annotations
 
@@ -32,8 +34,10 @@ class Result:
 
 
 class _History:
-    def __init__(self, world: World, planner: DayPlanner, now: datetime, with_cashups: bool):
+    def __init__(self, world: World, planner: DayPlanner, now: datetime, with_cashups: bool,
+                 keep_open: frozenset[int] = frozenset()):
         self.world, self.planner, self.with_cashups = world, planner, with_cashups
+        self.keep_open = keep_open
         self.now = f"{now.astimezone(timezone.utc):%Y-%m-%d %H:%M:%S}"
         self.ids = bulk.LineIds()
         self.rows = ledger.Rows()
@@ -49,7 +53,8 @@ class _History:
             if len(self.rows.lines) >= BATCH_LINES:
                 self.flush()
         if self.with_cashups and day < today:
-            self._cashups(day, last_old)
+            self._cashups(day, last_old, left_open=self.keep_open if day == today - timedelta(
+                days=1) else frozenset())
 
     def _sale(self, sale: ledger.Sale) -> None:
         debit_id, credit_id = self.ids.take(2)
@@ -68,11 +73,11 @@ class _History:
         self.sessions[payout.register] += payout.amount
         self.result.payouts += 1
 
-    def _cashups(self, day: date, last_old: bool) -> None:
+    def _cashups(self, day: date, last_old: bool, left_open: frozenset[int]) -> None:
         midnight = datetime.combine(day, time())
         for till in self.world.tills:
             skip = self.planner.rng.random() >= CASHUP_SHARE and not (till.archived and last_old)
-            if till.id not in self.sessions or skip:
+            if till.id not in self.sessions or skip or till.id in left_open:
                 continue
             at = self.planner.moment(midnight, self.planner.cashup_second())
             manager = self.planner.desk_manager(till.branch)
@@ -87,10 +92,13 @@ class _History:
 def write_history(
     world: World, *, days: int, per_day: int, seed: int, now: datetime, zone: ZoneInfo,
     with_cashups: bool = True, progress: Callable[[int], object] | None = None,
+    keep_open: int = 0,
 ) -> Result:
-    """Plan and write ``days`` local days (the last one being today) of ``per_day`` payments."""
+    """Plan and write ``days`` local days (the last one being today) of ``per_day`` payments;
+    the first ``keep_open`` active registers keep yesterday's session open."""
     planner = DayPlanner(world, zone, random.Random(f"kohapay-demo-history:{seed}"))
-    history = _History(world, planner, now, with_cashups)
+    active = [till.id for till in world.tills if not till.archived]
+    history = _History(world, planner, now, with_cashups, frozenset(active[:keep_open]))
     today = now.astimezone(zone).date()
     half = days // 2
     for index in range(days):

@@ -270,6 +270,10 @@ LOGGING = {
 # --- kohapay's own rules -----------------------------------------------------------------------
 KOHAPAY_MAX_AMOUNT = Decimal(os.environ.get("KOHAPAY_MAX_AMOUNT", "10000"))
 KOHAPAY_IDEMPOTENCY_DAYS = int(os.environ.get("KOHAPAY_IDEMPOTENCY_DAYS", 30))
+# The Koha patron (borrowernumber) that cashups by kohapay's own Finance staff users are recorded
+# as (Koha's manager_id must be a patron); unset: only Koha staff logins cash up.
+KOHAPAY_CASHUP_MANAGER_ID = (int(os.environ["KOHAPAY_CASHUP_MANAGER_ID"])
+                             if os.environ.get("KOHAPAY_CASHUP_MANAGER_ID") else None)
 # Rate limits (DRF rate strings: "<n>/<sec|min|hour|day>"): API calls per client, and token
 # requests per client_id and per IP (a brake on guessing secrets).
 KOHAPAY_API_RATE = os.environ.get("KOHAPAY_API_RATE", "600/min")

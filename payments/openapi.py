@@ -303,7 +303,8 @@ def close_request_bodies(result, generator, request, public):
     """Postprocessing hook: request bodies refuse unknown properties (as the API does), which
     drf-spectacular cannot say by itself."""
     schemas = result.get("components", {}).get("schemas", {})
-    for name in ("PaymentIntakeRequest", "PaymentOfDebitsRequest"):
+    for name in ("PaymentIntakeRequest", "PaymentOfDebitsRequest", "CashupRequest",
+                 "CountedAmountRequest", "SettlementRequest", "SettlementTotalRequest"):
         if name in schemas:
             schemas[name]["additionalProperties"] = False
     return result

@@ -342,3 +342,18 @@ def _lines_sql(count: int) -> str:
         " FROM `accountlines` WHERE `accountlines`.`accountlines_id`"
         f" IN ({', '.join(['%s'] * count)})"
     )
+
+
+REGISTER_SHARE_SQL = "SELECT `id` FROM `cash_registers` WHERE `id` = %s"
+
+
+def share_register(register_id: int) -> None:
+    """Hold the register's ``cash_registers`` row in share mode until the intake commits, so a
+    cashup (which takes it FOR UPDATE, ``payments.services.cashups``) never reads a session while
+    a payment dated inside it is still uncommitted. Not a measured exception like ``REFERENCES``:
+    the ORM cannot ask for a shared lock (``select_for_update`` is exclusive, and would make the
+    intakes of one register wait for each other)."""
+    if not connection.features.has_select_for_update:  # the SQLite demo has no row locks
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(REGISTER_SHARE_SQL + " LOCK IN SHARE MODE", [register_id])

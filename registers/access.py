@@ -9,14 +9,16 @@ Two kinds of users:
   are those of the libraries Koha lets them log into (``koha.identity.libraries``).
 - **kohapay's own users** (for people who are not Koha staff, e.g. an external auditor): the two
   groups of data migration 0003 (Finance staff, Auditors) hold one permission,
-  ``registers.view_dashboard``; they see patrons, and every library unless restricted.
+  ``registers.view_dashboard``; they see patrons, and every library unless restricted. Finance
+  staff may cash up (as ``KOHAPAY_CASHUP_MANAGER_ID``, when set).
 
 kohapay's settings may only narrow what Koha allows: a ``LibraryRestriction`` narrows anyone's
-libraries; membership of the Auditors group makes a Koha login read-only. Every page, export and
-API call goes through ``library_codes``, so the limits hold everywhere.
+libraries; membership of the Auditors group makes anyone read-only, a Koha login too. Every
+page, export and API call goes through ``library_codes``, so the limits hold everywhere.
 """
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -29,6 +31,7 @@ from registers.models import LibraryRestriction
 PERMISSION = "registers.view_dashboard"
 GROUPS = ("Finance staff", "Auditors")
 READ_ONLY_GROUP = "Auditors"
+FINANCE_GROUP = "Finance staff"
 
 
 def ensure_groups() -> dict:
@@ -73,19 +76,32 @@ def group_names(user) -> set[str]:
 
 
 def is_read_only(user) -> bool:
-    """Nothing kohapay offers writes yet; when it does, kohapay's own users stay read-only and
-    a Koha login is read-only if a kohapay administrator put it in the Auditors group."""
-    if koha_access(user) is None:
+    """Auditors never write; kohapay's own users write only as Finance staff, a Koha login by
+    Koha's permissions (see ``can_record_cashup``)."""
+    groups = group_names(user)
+    if READ_ONLY_GROUP in groups:
         return True
-    return READ_ONLY_GROUP in group_names(user)
+    return koha_access(user) is None and FINANCE_GROUP not in groups
 
 
 def can_record_cashup(user) -> bool:
-    """Koha's ``cash_management: cashup``, unless kohapay made the login read-only (for the
-    cashups of a later issue; no view asks yet)."""
+    """Who may cash up a register on the dashboard: a Koha login holding Koha's
+    ``cash_management: cashup``, or a kohapay Finance staff user when kohapay knows which Koha
+    patron records their cashups (``KOHAPAY_CASHUP_MANAGER_ID``: Koha's ``manager_id`` must be
+    a patron) — never a member of the Auditors group."""
+    if not can_view_dashboard(user) or is_read_only(user):
+        return False
     koha = koha_access(user)
-    return (can_view_dashboard(user) and koha is not None and koha.permissions.allows(CASHUP)
-            and not is_read_only(user))
+    if koha is not None:
+        return koha.permissions.allows(CASHUP)
+    return settings.KOHAPAY_CASHUP_MANAGER_ID is not None
+
+
+def cashup_manager_id(user) -> int | None:
+    """The Koha patron a user's cashups are recorded as (``cash_register_actions.manager_id``):
+    a Koha login's own borrowernumber, else ``KOHAPAY_CASHUP_MANAGER_ID``."""
+    koha = koha_access(user)
+    return koha.borrowernumber if koha is not None else settings.KOHAPAY_CASHUP_MANAGER_ID
 
 
 def role_label(user) -> str:

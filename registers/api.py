@@ -144,8 +144,29 @@ class DayFiguresSerializer(serializers.Serializer):
     by_payment_type = PaymentTypeTotalSerializer(many=True)
 
 
+class DeviceTotalSerializer(serializers.Serializer):
+    payment_type = serializers.CharField()
+    reported = MoneyField(help_text="The device's own total (money in, payouts deducted)")
+    reported_count = serializers.IntegerField(allow_null=True)
+    recorded = MoneyField(help_text="The register's lines of the day with this payment type")
+    recorded_count = serializers.IntegerField()
+    difference = MoneyField(help_text="reported − recorded")
+
+
+class DeviceDaySerializer(serializers.Serializer):
+    settlement_id = serializers.IntegerField()
+    source = serializers.CharField(help_text="The API client that reported it")
+    external_id = serializers.CharField(allow_null=True)
+    received_at = serializers.DateTimeField()
+    matches = serializers.BooleanField()
+    totals = DeviceTotalSerializer(many=True)
+
+
 class DailyTotalsDaySerializer(DayFiguresSerializer):
     date = serializers.DateField(help_text="Local day in the Koha time zone")
+    settlements = DeviceDaySerializer(
+        many=True, help_text="Devices' own totals of the day (POST …/settlements), each "
+                             "source's latest, against the register's lines")
 
 
 class DailyTotalsResponseSerializer(serializers.Serializer):
@@ -224,14 +245,31 @@ class DailyTotalsView(APIView):
             raise QueryValidationError(query.errors)
         found = register_days(request.user, cash_register_id, query.validated_data["days"])
         register, labels = found.register, found.labels
+        devices = {}
+        for device_day in found.device_days:
+            devices.setdefault(device_day.day, []).append(device_day)
         body = {
             "cash_register_id": register.id, "name": register.name,
             "library_id": register.library_id, "archived": register.archived,
             "time_zone": koha_zone().key, "from": found.days.first, "to": found.days.last,
-            "days": [{"date": d.day, **_figures(d.totals, labels)} for d in found.daily],
+            "days": [{"date": d.day, **_figures(d.totals, labels),
+                      "settlements": [_device(x) for x in devices.get(d.day, [])]}
+                     for d in found.daily],
             "total": _figures(found.total, labels),
         }
         return Response(DailyTotalsResponseSerializer(body).data)
+
+
+def _device(device_day) -> dict:
+    return {
+        "settlement_id": device_day.settlement_id, "source": device_day.source,
+        "external_id": device_day.external_id, "received_at": device_day.received_at,
+        "matches": device_day.matches,
+        "totals": [{"payment_type": t.payment_type, "reported": t.reported,
+                    "reported_count": t.reported_count, "recorded": t.recorded,
+                    "recorded_count": t.recorded_count, "difference": t.difference}
+                   for t in device_day.types],
+    }
 
 
 def _figures(totals, labels: dict[str, str]) -> dict:

@@ -124,3 +124,28 @@ def _patron_cells(patron) -> list[str]:
     if patron.hidden:
         return ["", HIDDEN_PATRON]
     return [_text(patron.cardnumber), _text(patron.name)]
+
+
+def variances_csv(page) -> HttpResponse:
+    """One row per differing payment type: of each cashup (``kind`` cashup: expected is the
+    session's, counted the till's) and of each day a device's totals differ (``kind`` device:
+    expected is the register's lines, counted the device's report)."""
+    header = ["kind", "id", "at", "register_id", "register_name", "library_code", "by",
+              "flavour", "payment_type", "expected", "counted", "difference", "note"]
+    cashups = (
+        ["cashup", row.variance.cashup_id, _time(row.variance.timestamp), row.register.id,
+         _text(row.register.name), row.register.library_id, _text(row.variance.recorded_by),
+         row.variance.flavour, _text(count.payment_type), plain_text(count.expected),
+         plain_text(count.counted), plain_text(count.difference), _text(row.variance.note)]
+        for row in page.rows for count in row.variance.differing
+    )
+    devices = (
+        ["device", device.settlement_id, device.day.isoformat(), device.register_id,
+         _text(page.registers[device.register_id].name),
+         page.registers[device.register_id].library_id, _text(device.source), "",
+         _text(t.payment_type), plain_text(t.recorded), plain_text(t.reported),
+         plain_text(t.difference), _text(device.external_id)]
+        for device in page.device_days for t in device.types if t.difference
+    )
+    return csv_response(f"variances-{range_label(page.days)}.csv", header,
+                        [*cashups, *devices])

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from koha.models import CashRegister
-from registers.access import can_see_patrons, library_codes
+from registers.access import can_record_cashup, can_see_patrons, library_codes
 from registers.cashups import CashupSummary, cashup_history
 from registers.charts import Chart, Share, daily_net_chart, share_bars
 from registers.forms import DayFilterForm, OverviewFilterForm, RegisterFilterForm
@@ -49,6 +49,8 @@ from registers.tables import (
     register_table,
 )
 from registers.transactions import day_lines, day_totals
+from registers.settlements import DeviceDay, device_days, mismatching_registers
+from registers.variances import Variance, koha_variances, last_variances, variances_of
 
 CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
 ONE_DAY = timedelta(days=1)
@@ -84,13 +86,14 @@ class RegisterDays:
     days: DayRange
     daily: list[DayTotals]
     total: Totals
+    device_days: list[DeviceDay]
 
 
 def register_days(user, register_id: int, days: DayRange) -> RegisterDays:
     register = visible_register(user, register_id)
     daily = daily_totals(register.id, days)
     return RegisterDays(register, payment_type_labels(), days, daily,
-                        sum_totals(d.totals for d in daily))
+                        sum_totals(d.totals for d in daily), device_days([register.id], days))
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class OverviewPage(Page):
     register_url: str = ""  # a register's link with "{}" for its id (same days and type)
     previous_day: date | None = None  # one-day overviews only
     next_day: date | None = None
+    variances: dict[int, Variance] | None = None  # register id → its last cashup's variance
+    mismatches: dict[int, list[date]] | None = None  # register id → days devices disagree
 
 
 def overview_page(user, query) -> OverviewPage:
@@ -118,6 +123,10 @@ def overview_page(user, query) -> OverviewPage:
     return OverviewPage(
         form, labels, page.today, table=overview_table(figures, labels, days), days=days,
         library=library, register_url=_register_url(days, payment_type), **_day_steps(days),
+        variances=None if page.csv else last_variances(
+            {f.register.id: f.last_cashup for f in figures}),
+        mismatches=None if page.csv else mismatching_registers(
+            device_days([r.id for r in registers], days)),
     )
 
 
@@ -150,6 +159,9 @@ class RegisterPage(Page):
     not_applied: Decimal | None = None  # income not applied to a charge
     cashups: list[CashupSummary] | None = None
     cashups_shown: int = CASHUPS_SHOWN
+    variances: dict[int, Variance] | None = None  # cashup id → what was counted (kohapay's)
+    can_cash_up: bool = False
+    device_days: list[DeviceDay] | None = None  # devices' own totals of the days
 
 
 def register_page(user, register_id: int, query) -> RegisterPage:
@@ -157,7 +169,7 @@ def register_page(user, register_id: int, query) -> RegisterPage:
     labels = payment_type_labels()
     form = RegisterFilterForm(query, payment_types=labels)
     if not form.is_valid():
-        return RegisterPage(form, labels, register)
+        return RegisterPage(form, labels, register, can_cash_up=can_record_cashup(user))
     days, payment_type = form.cleaned_data["days"], form.cleaned_data["payment_type"] or None
     recency = Recency.current()
     daily = daily_totals(register.id, days, payment_type, recency=recency)
@@ -172,8 +184,23 @@ def register_page(user, register_id: int, query) -> RegisterPage:
             [(c.label, a) for c, a in zip(table.columns, table.total.by_type) if a]
         ),
         not_applied=table.total.totals.income - sum((t.total for t in by_debit_type), ZERO),
-        cashups=cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN, recency=recency),
+        cashups=(cashups := cashup_history(register.id, days, labels, limit=CASHUPS_SHOWN,
+                                           recency=recency)),
+        variances=_variances(register.id, cashups),
+        can_cash_up=can_record_cashup(user),
+        device_days=device_days([register.id], days),
     )
+
+
+def _variances(register_id: int, cashups: list[CashupSummary]) -> dict[int, Variance]:
+    """kohapay's counts where it recorded the cashup, else what Koha's own reconciliation lines
+    say (the window of the oldest cashup starts at its ``from_date``)."""
+    found = variances_of(c.cashup_id for c in cashups)
+    others = {c.cashup_id for c in cashups} - set(found)
+    oldest = min(cashups, key=lambda c: (c.timestamp, c.cashup_id), default=None)
+    prior = oldest.from_date if oldest is not None else None
+    shown = [(c.cashup_id, c.timestamp) for c in cashups]
+    return {**koha_variances(register_id, shown, prior, others), **found}
 
 
 @dataclass(frozen=True)
@@ -185,6 +212,7 @@ class DayPage(Page):
     next_day: date
     table: DayTable | None = None
     days: DayRange | None = None
+    device_days: list[DeviceDay] | None = None
 
 
 def day_page(user, register_id: int, day: date, query) -> DayPage:
@@ -200,4 +228,5 @@ def day_page(user, register_id: int, day: date, query) -> DayPage:
     return DayPage(
         form, labels, register, day, page.today, page.previous_day, page.next_day,
         table=day_table(lines, day_totals(lines), labels), days=DayRange.single(day),
+        device_days=None if page.csv else device_days([register.id], DayRange.single(day)),
     )

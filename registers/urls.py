@@ -4,6 +4,8 @@ from datetime import date
 from django.urls import path, register_converter
 
 from registers import views
+from registers.cashup_views import cashup_view
+from registers.variance_views import variances_page
 
 
 class IsoDateConverter:
@@ -23,6 +25,8 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "registers"
 urlpatterns = [
     path("", views.overview_page, name="overview"),
+    path("variances/", variances_page, name="variances"),
     path("<int:register_id>/", views.register_page, name="register"),
     path("<int:register_id>/<isodate:day>/", views.day_page, name="day"),
+    path("<int:register_id>/cashup/", cashup_view, name="cashup"),
 ]

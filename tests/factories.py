@@ -190,6 +190,18 @@ def cashup(*, register, at, manager, amount="0") -> CashRegisterAction:
     )
 
 
+def reconciliation_types():
+    """The credit and debit types Koha's bug 40445 adds (its atomic update's values): their
+    presence makes a Koha database one "with reconciliation"."""
+    from koha.models import CreditType
+
+    CreditType.objects.get_or_create(code="CASHUP_SURPLUS", defaults={
+        "description": "Cash register surplus", "can_be_added_manually": False,
+        "is_system": True})
+    DebitType.objects.get_or_create(code="CASHUP_DEFICIT", defaults={
+        "description": "Cash register deficit", "can_be_invoiced": False, "is_system": True})
+
+
 def kohapay_intake(paid: Paid, *, client_name="Lobby kiosk", external_id="KIOSK-0001"):
     """The intake record kohapay writes beside a charge-and-pay it recorded (issue 3)."""
     from oauth2_provider.models import Application

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import queue
+import re
 import secrets
 import threading
 import urllib.parse
@@ -20,6 +21,7 @@ from io import StringIO
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
+from django.urls import URLPattern, URLResolver, get_resolver
 from rest_framework.test import APIClient
 
 from koha import schema as kohaschema
@@ -113,6 +115,30 @@ def login_attempts(patron) -> int:
     from koha.models import Patron
 
     return Patron.objects.values_list("login_attempts", flat=True).get(pk=patron.pk)
+
+
+# --- every route of the project, with sample path arguments -----------------------------------
+
+SAMPLES = {"int": "1", "isodate": "2024-05-02", "path": "1", "str": "1", "slug": "x",
+           "uuid": "00000000-0000-0000-0000-000000000001"}
+
+
+def _route(pattern) -> str:
+    text = str(pattern.pattern)
+    if hasattr(pattern.pattern, "_route"):  # path(): <type:name>
+        return re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "1"), text)
+    text = text.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")  # re_path()
+    return re.sub(r"\(\?P<\w+>[^)]*\)", "1", text)
+
+
+def every_url(patterns=None, prefix="/") -> list[str]:
+    urls = []
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            urls += every_url(pattern.url_patterns, prefix + _route(pattern))
+        elif isinstance(pattern, URLPattern):
+            urls.append(prefix + _route(pattern))
+    return sorted(set(urls))
 
 
 # --- rows and the ledger ----------------------------------------------------------------------

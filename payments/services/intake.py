@@ -5,12 +5,13 @@ Koha's tables (the other, ``services.pay``, pays debits the patron already owes)
 what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6; the rows come from
 ``koha.recipes.charge_and_pay``) plus kohapay's own Intake record:
 
-    _lock_patron → [_allocate_credit_number] → _create_lines → _create_offsets → _settle
-    → _record_statistics → [_log_fines] → _check_invariants → _record_intake
+    _lock_patron → [hold_register] → [_allocate_credit_number] → _create_lines
+    → _create_offsets → _settle → _record_statistics → [_log_fines] → _check_invariants
+    → _record_intake
 
 Each step is one statement, written by ``payments.sql`` from the recipe's model instances (the
 ORM compiled the same eight statements on every intake, 25 % of its time: docs/performance.md), so
-an intake is at most 9 statements inside the transaction.
+an intake is at most 10 statements inside the transaction.
 Any exception — a rule, a database error, a failed invariant — escapes the ``atomic`` block and
 rolls everything back: no row is ever left half-written.
 """
@@ -64,6 +65,7 @@ def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
            external_id: str | None, request_hash: str) -> IntakeResult:
     with transaction.atomic(durable=True):
         balance_before = _lock_patron(plan.patron_id)
+        hold_register(plan.register_id)
         # After the lock, which may have waited: the time the rows are really written.
         now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
         credit_number = _allocate_credit_number(plan, now)
@@ -100,6 +102,15 @@ def _lock_patron(patron_id: int) -> Decimal:
     if balance is None:  # deleted since the rules were checked
         raise err.PatronNotFound()
     return balance
+
+
+def hold_register(register_id: int | None) -> None:
+    """Share the register's row before the lines are dated: a cashup of the register (which
+    locks it FOR UPDATE) then either closes its session after this payment committed, or waits
+    and dates itself first — the payment is in exactly one session (``services.cashups``).
+    Order: patron, then register; a cashup locks no patron, so no cycle."""
+    if register_id is not None:
+        sql.share_register(register_id)
 
 
 def _allocate_credit_number(plan: IntakePlan, now: datetime) -> str | None:

@@ -16,6 +16,8 @@ once (conditional ``Count``s, i.e. ``SUM(CASE WHEN <check> …)``; the checks ar
    (only PAYOUT and CASHUP_DEFICIT debits are money leaving a till), a credit at a register of
    another library, a ``date`` later than its own ``timestamp`` (Koha's register history filters
    on ``timestamp``, so such a line would hide from a date range).
+3. **Cashup counts** (``kohapay_cashup_count``): each difference is counted − expected and, on
+   a Koha with reconciliation, equals its surplus/deficit line (``audit_cashup_checks``).
 
 Koha may legitimately change a payment later — void it (credit status VOID), refund or cancel the
 charge (debit status REFUNDED, CANCELLED …), anonymise the patron. Those intakes are *notices*,
@@ -36,7 +38,8 @@ from django.db.models import Count
 
 from koha.models import AccountLine
 from payments import sql
-from payments.models import Intake
+from payments.models import CashupCount, Intake
+from payments.services.audit_cashup_checks import CASHUP_CHECKS
 from payments.services.audit_checks import INTAKE_CHECKS, LINE_CHECKS, Check
 
 EXAMPLES = 10
@@ -56,6 +59,7 @@ class LedgerReport:
     since: datetime | None
     intakes: int = 0
     register_lines: int = 0
+    cashup_counts: int = 0
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -81,6 +85,11 @@ def verify_ledger(*, since: datetime | None = None, examples: int = EXAMPLES) ->
         report.intakes, findings = _run_pass(intakes, INTAKE_CHECKS, examples)
         report.findings += findings
         report.register_lines, findings = _run_pass(lines, LINE_CHECKS, examples)
+        report.findings += findings
+        counts = CashupCount.objects.all()
+        if since is not None:
+            counts = counts.filter(cashup__created_at__gte=since)
+        report.cashup_counts, findings = _run_pass(counts, CASHUP_CHECKS, examples)
         report.findings += findings
     return report
 

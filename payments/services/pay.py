@@ -4,7 +4,7 @@
 transaction, exactly what Koha's ``Koha::Account->pay`` writes (spec §3.3–3.5; the rows come
 from ``koha.recipes.pay``) plus kohapay's Intake record of kind ``pay``:
 
-    _lock_patron → _lock_debits → _allocate → [_allocate_credit_number] → _create_credit
+    _lock_patron → _lock_debits → [hold_register] → _allocate → [_allocate_credit_number] → _create_credit
     → _create_offsets → _settle → _record_statistics → [_log_fines] → _check_invariants
     → _record_intake
 
@@ -36,6 +36,7 @@ from payments.models import ApiClient, Intake
 from payments.responses import payment_response_body
 from payments.services.credit_numbers import allocate_credit_number
 from payments.services.idempotency import previous_intake, write_once
+from payments.services.intake import hold_register
 from payments.services.ledger import ZERO, payment_problems
 from payments.services.results import IntakeResult
 from payments.services.rules import PaymentPlan, plan_payment
@@ -77,6 +78,7 @@ def _write(plan: PaymentPlan, *, client: ApiClient, idempotency_key: str | None,
     with transaction.atomic(durable=True):
         balance_before = _lock_patron(plan.patron_id)
         owed = _lock_debits(plan)
+        hold_register(plan.register_id)  # the cashup's lock, as a charge takes it (intake.py)
         now = timezone.now().replace(microsecond=0)  # after the locks: when rows are written
         rows = _allocate(plan, owed, now)
         rows.credit.credit_number = _allocate_credit_number(plan, now)

@@ -54,6 +54,12 @@ def figure_cells(row):
 
 
 @register.filter
+def get_item(mapping, key):
+    """``mapping[key]``, or None (a dict of a page keyed by id)."""
+    return (mapping or {}).get(key)
+
+
+@register.filter
 def person_name(person):
     return display_name(person.firstname, person.surname) if person else ""
 

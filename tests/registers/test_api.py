@@ -32,7 +32,8 @@ def test_daily_totals_with_http_basic(koha, client, auditor):
     assert [d["date"] for d in body["days"]] == ["2024-04-30", "2024-05-01", "2024-05-02"]
     zero = Decimal("0.00")
     assert body["days"][0] == {"date": "2024-04-30", "income": zero, "payouts": zero,
-                               "net": zero, "count": 0, "by_payment_type": []}
+                               "net": zero, "count": 0, "by_payment_type": [],
+                               "settlements": []}
     with connection.cursor() as cursor:
         cursor.execute("SELECT -SUM(amount), COUNT(*) FROM accountlines WHERE register_id = 1"
                        " AND date >= %s AND date < %s", [days.start, days.end])

@@ -137,3 +137,67 @@ def test_a_koha_staff_member_logs_in_with_their_koha_password(live_server, koha_
     page.click("button:text('Log out')")
     page.goto(f"{live_server.url}/registers/")
     assert "/accounts/login/" in page.url
+
+
+@pytest.fixture
+def till_to_cash_up(transactional_db, settings):
+    """Yesterday cashed up, a few payments today; the demo logins; kohapay's Finance staff record
+    cashups as patron 51."""
+    from django.utils import timezone
+
+    from tests.factories import charge_and_pay
+
+    settings.KOHAPAY_CASHUP_MANAGER_ID = 51
+    koha = build_koha_world()
+    busy_days(koha, [local_today() - timedelta(days=1)], per_day=3)
+    for minutes, amount in ((30, "12.50"), (20, "4.00")):
+        charge_and_pay(register=koha.register, at=timezone.now() - timedelta(minutes=minutes),
+                       amount=amount, patron=koha.patron, manager=koha.staff)
+    text = "\n".join(create_demo_users())
+    return {name: re.search(rf"username: {name}\s+password: (\S+)", text).group(1)
+            for name in ("finance", "auditor")}
+
+
+def log_in_as(page, base: str, username: str, password: str):
+    page.goto(f"{base}/registers/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#overview-table")
+
+
+def test_finance_cashes_up_with_a_deficit_and_the_auditor_sees_it(live_server, till_to_cash_up,
+                                                                   browser_page):
+    page, base = browser_page, live_server.url
+    log_in_as(page, base, "finance", till_to_cash_up["finance"])
+    page.click("#overview-table a:text('Front desk')")
+    page.click("#cash-up")
+    page.wait_for_selector("#cashup-counts")
+    expected = page.locator("#cashup-counts tr[data-payment-type=CASH] td.num").first
+    assert expected.inner_text() == "16.50"
+    page.fill("#id_count_CASH", "16.00")
+    page.fill("#id_note", "Fifty pence short")
+    page.screenshot(path=ARTIFACTS / "cashup.png", full_page=True)
+    page.click("#record-cashup")
+
+    page.wait_for_selector("#cashup-table")
+    deficit = page.locator("#cashup-table .variance.deficit").first
+    assert deficit.inner_text() == "\u22120.50"
+    page.click("nav a:text('Variances')")
+    page.wait_for_selector("#variance-table")
+    row = page.locator("#variance-table tbody tr").first
+    assert "Fifty pence short" in row.inner_text() and "finance" in row.inner_text()
+    assert row.locator(".variance.deficit").inner_text() == "\u22120.50"
+    page.screenshot(path=ARTIFACTS / "variances.png", full_page=True)
+    page.click("button:text('Log out')")
+
+    log_in_as(page, base, "auditor", till_to_cash_up["auditor"])
+    page.click("nav a:text('Variances')")
+    page.wait_for_selector("#variance-table")
+    assert "Fifty pence short" in page.locator("#variance-table").inner_text()
+    page.goto(f"{base}/registers/1/")
+    page.wait_for_selector("#cashup-table")
+    assert page.locator("#cash-up").count() == 0
+    assert page.locator("#cashup-table .variance.deficit").count() == 1
+    response = page.goto(f"{base}/registers/1/cashup/")
+    assert response.status == 403 and page.locator("#cashup-form").count() == 0

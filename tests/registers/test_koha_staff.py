@@ -152,7 +152,7 @@ def test_the_finance_staff_group_does_not_widen_a_koha_login(koha, settings):
     assert clerk.get("/registers/").status_code == 302  # the session ended, group or not
 
 
-# --- read-only and the (future) cashup --------------------------------------------------------
+# --- read-only and the cashup ---------------------------------------------------------------
 
 
 def session_user(client):
@@ -163,7 +163,7 @@ def session_user(client):
     return user
 
 
-def test_the_auditors_group_makes_a_koha_login_read_only(koha, koha_client, make_user):
+def test_the_auditors_group_makes_a_koha_login_read_only(koha, koha_client, make_user, settings):
     koha_staff("refunder", KOHA_PASSWORD, library=koha.cpl, modules=["catalogue"],
                codes=[("cash_management", "anonymous_refund")])
     officer, refunder = session_user(koha_client), session_user(logged_in_as("refunder"))
@@ -171,7 +171,10 @@ def test_the_auditors_group_makes_a_koha_login_read_only(koha, koha_client, make
 
     assert not is_read_only(officer) and can_record_cashup(officer)
     assert not can_record_cashup(refunder)  # Koha's cashup permission is not theirs
-    assert is_read_only(kohapay_user) and not can_record_cashup(kohapay_user)
+    assert not is_read_only(kohapay_user) and not can_record_cashup(kohapay_user)  # no patron
+    settings.KOHAPAY_CASHUP_MANAGER_ID = 51
+    assert can_record_cashup(kohapay_user)
+    assert not can_record_cashup(make_user("audrey", "Auditors"))
 
     User.objects.get(pk=officer.pk).groups.add(ensure_groups()["Auditors"])
     officer = session_user(koha_client)

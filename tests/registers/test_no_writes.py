@@ -1,41 +1,19 @@
 """Auditors are read-only by construction: no view they can reach accepts a write, except logging
 in and out. Every route of the project is tried, with sample path arguments."""
-import re
-
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver
 
 from koha import schema as kohaschema
 from tests.factories import busy_days
-from tests.helpers import table_row_counts, utc
+from tests.helpers import every_url, table_row_counts, utc
 
-SAMPLES = {"int": "1", "isodate": "2024-05-02", "path": "1", "str": "1", "slug": "x",
-           "uuid": "00000000-0000-0000-0000-000000000001"}
 LOGIN_LOGOUT = {"/accounts/login/", "/accounts/logout/", "/admin/login/", "/admin/logout/"}
 REDIRECTS = {"/": "/registers/"}  # a plain redirect, whatever the method
 
 
-def _route(pattern) -> str:
-    text = str(pattern.pattern)
-    if hasattr(pattern.pattern, "_route"):  # path(): <type:name>
-        return re.sub(r"<(?:(\w+):)?\w+>", lambda m: SAMPLES.get(m.group(1) or "str", "1"), text)
-    text = text.lstrip("^").rstrip("$").replace("\\Z", "").replace("\\", "")  # re_path()
-    return re.sub(r"\(\?P<\w+>[^)]*\)", "1", text)
-
-
-def every_url(patterns=None, prefix="/") -> list[str]:
-    urls = []
-    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
-        if isinstance(pattern, URLResolver):
-            urls += every_url(pattern.url_patterns, prefix + _route(pattern))
-        elif isinstance(pattern, URLPattern):
-            urls.append(prefix + _route(pattern))
-    return sorted(set(urls))
-
-
 def row_counts() -> dict[str, int]:
     return table_row_counts(
-        kohaschema.koha_tables() + ["auth_user", "auth_group", "kohapay_library_restriction"])
+        kohaschema.koha_tables() + ["auth_user", "auth_group", "kohapay_library_restriction",
+                                    "kohapay_cashup", "kohapay_cashup_count"])
 
 
 def test_the_walk_covers_the_dashboard_the_api_and_the_admin():

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from demo import clients as demo_clients
-from demo import fines, history, koha_staff, library
+from demo import fines, history, koha_staff, library, reconciliation
 from demo import users as demo_users
 from koha import schema as kohaschema
 from koha.models import AccountLine, CashRegister, Library, Patron
@@ -54,14 +54,19 @@ class Command(BaseCommand):
             result = history.write_history(
                 world, days=days, per_day=per_day, seed=seed, now=timezone.now(),
                 zone=ZoneInfo(settings.KOHA_TIME_ZONE), with_cashups=not had_history,
-                progress=bar.update,
+                progress=bar.update, keep_open=len(reconciliation.VARIANCES),
             )
         if not had_history:
             fines.leave_fines(timezone.now())
         credentials = (demo_users.create_demo_users() + koha_staff.create_koha_staff_logins()
                        + demo_clients.create_demo_api_key() + demo_clients.create_demo_client())
         _write_credentials(credentials_file, credentials)
+        variances = (0, 0) if had_history else (
+            reconciliation.seed_cashups(),
+            reconciliation.seed_settlements(demo_clients.DEMO_CLIENT))
         self._report(result, credentials, credentials_file, time.monotonic() - started, had_history)
+        self.stdout.write(f"Variances: {variances[0]} cashups counted through kohapay, "
+                          f"{variances[1]} days of gateway totals (/registers/variances/).")
 
     def _check_database(self, force: bool) -> None:
         missing = sorted(set(kohaschema.koha_tables()) - set(kohaschema.existing_koha_tables()))

@@ -43,11 +43,12 @@ class Command(BaseCommand):
 def plain_text(report: LedgerReport) -> str:
     scope = f" since {timezone.localtime(report.since):%Y-%m-%d}" if report.since else ""
     lines = [f"verify_ledger{scope}: {report.intakes} intake(s) and {report.register_lines} "
-             "register line(s) checked."]
+             f"register line(s) checked. {report.cashup_counts} cashup count(s) checked."]
     for finding in report.findings:
         ids = ", ".join(str(i) for i in finding.examples)
         more = " …" if finding.count > len(finding.examples) else ""
-        kind = "intakes" if finding.code.startswith("intake_") else "accountlines"
+        kind = ("intakes" if finding.code.startswith("intake_") else "cashup counts"
+                if finding.code.startswith("cashup_") else "accountlines")
         lines.append(f"{finding.severity.upper()} {finding.code}: {finding.count} — "
                      f"{finding.description} ({kind} {ids}{more})")
     if not report.anomalies:
@@ -59,6 +60,7 @@ def json_text(report: LedgerReport) -> str:
     return json.dumps({
         "since": report.since.isoformat() if report.since else None,
         "intakes": report.intakes, "register_lines": report.register_lines,
+        "cashup_counts": report.cashup_counts,
         "anomalies": sum(f.count for f in report.anomalies),
         "findings": [vars(f) for f in report.findings],
     }, indent=1)

@@ -1,0 +1,105 @@
+"""Devices' own day totals (``payments.models.Settlement``) against the registers' lines, for
+the dashboard: the day and register pages, the overview's flag, the variance report and the JSON
+``daily_totals``. Only each source's current report counts (a later one replaces it).
+
+Two queries for any number of registers and days: the current reports with their totals and
+sources, then the registers' lines of those days grouped by register, day and payment type
+(``DayRange``'s local days, as every other figure of the dashboard).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, Sum
+
+from koha.models import AccountLine
+from payments.models import Settlement
+from registers.selectors import DayRange
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class SettledType:
+    payment_type: str
+    reported: Decimal
+    reported_count: int | None
+    recorded: Decimal
+    recorded_count: int
+
+    @property
+    def difference(self) -> Decimal:
+        """reported − recorded: positive, the device took more than the register shows."""
+        return self.reported - self.recorded
+
+
+@dataclass(frozen=True)
+class DeviceDay:
+    """One source's current report for one register and day, compared."""
+
+    settlement_id: int
+    register_id: int
+    day: date
+    source: str
+    external_id: str | None
+    received_at: datetime
+    types: tuple[SettledType, ...]
+
+    @property
+    def matches(self) -> bool:
+        return all(t.difference == ZERO for t in self.types)
+
+
+def device_days(register_ids: Sequence[int], days: DayRange) -> list[DeviceDay]:
+    """Every current report of these registers within ``days``, by day then register."""
+    if not register_ids:
+        return []
+    reports = list(Settlement.objects.filter(
+        register_id__in=list(register_ids), day__gte=days.first, day__lte=days.last,
+        replaced_by__isnull=True).select_related("client").prefetch_related("totals")
+        .order_by("day", "register_id", "pk"))
+    if not reports:
+        return []
+    recorded = _recorded({r.register_id for r in reports}, DayRange(
+        min(r.day for r in reports), max(r.day for r in reports)))
+    return [_compared(report, recorded) for report in reports]
+
+
+def _recorded(register_ids: set[int], days: DayRange) -> dict:
+    """(register, day, payment type) → (money in, lines)."""
+    rows = (AccountLine.objects.filter(register_id__in=sorted(register_ids))
+            .filter(days.contains()).order_by()
+            .annotate(day=days.day_index())
+            .values("register_id", "day", "payment_type")
+            .annotate(total=Sum("amount"), n=Count("pk")))
+    return {(row["register_id"], days.days[row["day"]], row["payment_type"]):
+            (-(row["total"] or ZERO) + ZERO, row["n"]) for row in rows}
+
+
+def _compared(report: Settlement, recorded: dict) -> DeviceDay:
+    types = tuple(
+        SettledType(t.payment_type, t.amount, t.count,
+                    *recorded.get((report.register_id, report.day, t.payment_type), (ZERO, 0)))
+        for t in report.totals.all())
+    return DeviceDay(report.pk, report.register_id, report.day, report.client.name,
+                     report.external_id, report.received_at, types)
+
+
+def by_register_and_day(found: list[DeviceDay]) -> dict[tuple[int, date], list[DeviceDay]]:
+    grouped = defaultdict(list)
+    for device_day in found:
+        grouped[(device_day.register_id, device_day.day)].append(device_day)
+    return dict(grouped)
+
+
+def mismatching_registers(found: list[DeviceDay]) -> dict[int, list[date]]:
+    """register id → the days whose device totals differ from the register's."""
+    days = defaultdict(list)
+    for device_day in found:
+        if not device_day.matches and device_day.day not in days[device_day.register_id]:
+            days[device_day.register_id].append(device_day.day)
+    return dict(days)
