@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt
 $(DEMO_DB): | $(VENV)/.installed
 	$(DEMO_ENV) $(PY) manage.py koha_schema create
 	$(DEMO_ENV) $(PY) manage.py migrate --noinput -v0
-	$(DEMO_ENV) $(PY) manage.py seed_demo --days $(DEMO_DAYS) --per-day $(DEMO_PER_DAY)
+	$(DEMO_ENV) $(PY) manage.py seed_demo --days $(DEMO_DAYS) --per-day $(DEMO_PER_DAY) --unpaid-fines 4
 
 demo-db: $(DEMO_DB)
 

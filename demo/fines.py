@@ -12,7 +12,6 @@ from django.db.models import Q
 from koha.models import AccountOffset, Library, Patron, SystemPreference
 from koha.recipes.debits import Debit, debit_line, debit_log, debit_offset
 
-PER_LIBRARY = 4  # patrons owing something, in each library
 FINES = [
     ("OVERDUE", "2.50", "The Name of the Rose (returned 5 days late)", "RETURNED", "cron"),
     ("OVERDUE", "0.75", "Dune (returned 3 days late)", "RETURNED", "cron"),
@@ -20,13 +19,13 @@ FINES = [
 ]
 
 
-def leave_fines(now: datetime) -> int:
-    """Leave unpaid fines with the first patrons of each library (who have none yet); return
-    how many were written."""
+def leave_fines(now: datetime, *, per_library: int = 4) -> int:
+    """Leave unpaid fines with the first ``per_library`` patrons of each library; return how
+    many were written."""
     fines_log = SystemPreference.objects.filter(variable="FinesLog", value="1").exists()
     written = 0
     for branchcode in Library.objects.order_by("branchcode").values_list("branchcode", flat=True):
-        for n, patron in enumerate(owing_patrons(branchcode)):
+        for n, patron in enumerate(owing_patrons(branchcode, per_library)):
             for k, (code, amount, description, status, interface) in enumerate(FINES[: 1 + n % 3]):
                 staff = None if interface == "cron" else _desk_staff(branchcode)
                 _write(Debit(patron_id=patron, manager_id=staff, library_id=branchcode,
@@ -38,10 +37,10 @@ def leave_fines(now: datetime) -> int:
     return written
 
 
-def owing_patrons(branchcode: str) -> list[int]:
+def owing_patrons(branchcode: str, count: int) -> list[int]:
     """The patrons of a library the demo leaves fines with: its first ones, staff excepted."""
     patrons = Patron.objects.filter(Q(flags__isnull=True) | Q(flags=0), library_id=branchcode)
-    return list(patrons.order_by("pk").values_list("pk", flat=True)[:PER_LIBRARY])
+    return list(patrons.order_by("pk").values_list("pk", flat=True)[:count])
 
 
 def _desk_staff(branchcode: str) -> int | None:

@@ -103,8 +103,8 @@ def test_the_demo_leaves_fines_and_its_printed_example_pays_them(koha):
     Patron.objects.filter(pk=51).update(userid="kohapay_kiosk", flags=1 << 10)
     SystemPreference.objects.update_or_create(variable="RESTOAuth2ClientCredentials",
                                               defaults={"value": "1"})
-    assert fines.leave_fines(timezone.now()) > 0
-    owing = fines.owing_patrons("CPL")
+    assert fines.leave_fines(timezone.now(), per_library=4) > 0
+    owing = fines.owing_patrons("CPL", 4)
     assert 42 in owing
     fine = AccountLine.objects.get(patron_id=42, amountoutstanding__gt=0)
     assert (fine.debit_type_id, fine.status, fine.interface, fine.manager_id) == (

@@ -272,3 +272,17 @@ def test_the_command_reports_and_writes_the_demo_credentials(seed, tmp_path):
     assert "account lines in" in output and "3 libraries, 8 registers" in output
     assert (tmp_path / "credentials.txt").exists()
 
+
+
+def test_unpaid_fines_are_left_only_when_asked_and_only_as_add_debit_writes_them(seed):
+    seed("--unpaid-fines", "2")
+    owed = AccountLine.objects.filter(amountoutstanding__gt=0)
+    assert {line.amountoutstanding == line.amount and line.register_id is None
+            and line.debit_type_id in {"OVERDUE", "MANUAL"} for line in owed} == {True}
+    patrons = {line.patron_id for line in owed}
+    per_library = Counter(Patron.objects.filter(pk__in=patrons).values_list("library_id", flat=True))
+    assert set(per_library.values()) == {2} and len(per_library) == Library.objects.count()
+    creates = AccountOffset.objects.filter(type="CREATE", debit_id__in=[line.pk for line in owed])
+    assert sorted(o.amount for o in creates) == sorted(line.amount for line in owed)
+    assert AccountOffset.objects.filter(debit_id__in=[line.pk for line in owed],
+                                        type="APPLY").count() == 0

@@ -133,6 +133,7 @@ def test_statement_budget_per_payment(debts, pay):
     assert [kind(sql) for sql in statements] == [
         "SELECT borrowers",  # _lock_patron: FOR UPDATE, with the balance before
         "SELECT accountlines",  # _lock_debits: the patron's outstanding lines, FOR UPDATE, by id
+        "SELECT cash_registers",  # hold_register: LOCK IN SHARE MODE (a cashup waits)
         "INSERT accountlines",  # _create_credit: id by RETURNING
         "INSERT account_offsets",  # _create_offsets: CREATE and the APPLYs; rows by RETURNING
         "UPDATE accountlines",  # _settle: the credit and the debits paid off, to 0
@@ -151,4 +152,4 @@ def test_statement_budget_when_everything_named_is_paid_off_without_a_log(debts,
     SystemPreference.objects.filter(variable="FinesLog").update(value="0")
     statements = statements_in_transaction(lambda: pay(pay_body("9", debts.hobbit.pk,
                                                                 debts.dune.pk)))
-    assert len(statements) == 8  # one UPDATE for every line paid off, no log
+    assert len(statements) == 9  # one UPDATE for every line paid off, no log

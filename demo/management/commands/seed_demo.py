@@ -39,13 +39,19 @@ class Command(BaseCommand):
             "patrons and types where present and add the history on top (no cashups then)",
         )
         parser.add_argument(
+            "--unpaid-fines", type=int, default=0, metavar="N",
+            help="leave the first N patrons of each library one to three unpaid fines, as Koha's "
+            "fines cron does, for a kiosk to take payment of (make run: 4; default none)",
+        )
+        parser.add_argument(
             "--credentials-file", type=Path, default=settings.VAR_DIR / "demo-credentials.txt",
             help="where to write the demo logins (default var/demo-credentials.txt)",
         )
 
-    def handle(self, *args, days, per_day, seed, force, credentials_file, **options):
-        if days < 0 or per_day < 0:
-            raise CommandError("--days and --per-day must be zero or more.")
+    def handle(self, *args, days, per_day, seed, force, unpaid_fines, credentials_file,
+               **options):
+        if days < 0 or per_day < 0 or unpaid_fines < 0:
+            raise CommandError("--days, --per-day and --unpaid-fines must be zero or more.")
         self._check_database(force)
         started = time.monotonic()
         had_history = AccountLine.objects.exists()
@@ -56,8 +62,8 @@ class Command(BaseCommand):
                 zone=ZoneInfo(settings.KOHA_TIME_ZONE), with_cashups=not had_history,
                 progress=bar.update, keep_open=len(reconciliation.VARIANCES),
             )
-        if not had_history:
-            fines.leave_fines(timezone.now())
+        if unpaid_fines and not had_history:
+            fines.leave_fines(timezone.now(), per_library=unpaid_fines)
         credentials = (demo_users.create_demo_users() + koha_staff.create_koha_staff_logins()
                        + demo_clients.create_demo_api_key() + demo_clients.create_demo_client())
         _write_credentials(credentials_file, credentials)
