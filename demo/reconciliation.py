@@ -18,12 +18,12 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from koha.models import CashRegister, Patron
-from payments.cashup_exceptions import CashupError
-from payments.cashup_selectors import cashup_settings, open_session
+from payments.cashups.exceptions import CashupError
+from payments.cashups.selectors import cashup_settings, open_session
 from payments.models import ApiClient
 from payments.services.cashups import record_cashup
 from payments.services.settlements import record_settlement
-from payments.settlement_selectors import local_today, recorded
+from payments.settlements.selectors import local_today, recorded
 
 VARIANCES = (Decimal("-2.35"), Decimal("1.00"), Decimal("0"))
 NOTES = ("Two coins short in the cash drawer", "A note found under the tray", None)

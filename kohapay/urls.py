@@ -39,7 +39,7 @@ urlpatterns = [
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="schema", throttle_classes=[]),
          name="api-docs"),
     path("api/v1/", include("payments.urls")),
-    path("api/v1/", include("payments.cashup_urls")),
+    path("api/v1/", include("payments.cashups.urls")),
     path("api/v1/", include("registers.api_urls")),
     path("registers/", include("registers.urls")),
 ]

@@ -1,6 +1,6 @@
 """The dashboard's cash-up page (``/registers/{id}/cashup/``): what the register's open session
 expects in the till per counted payment type, and the form to record what was counted. The
-figures and the rules are the cashup service's (``payments.cashup_selectors``,
+figures and the rules are the cashup service's (``payments.cashups.selectors``,
 ``payments.services.cashups``): the page shows exactly what the service will compare.
 """
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django import forms
 from django.utils import timezone
 
 from koha.models import CashRegister
-from payments.cashup_selectors import CashupSettings, Session, cashup_settings, open_session
-from payments.cashup_serializers import NOTE_MAX, parse_count
+from payments.cashups.selectors import CashupSettings, Session, cashup_settings, open_session
+from payments.cashups.serializers import NOTE_MAX, parse_count
 from payments.services.cashups import UNSEEN
 from registers.lookups import payment_type_label, payment_type_labels, visible_register
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from payments.cashup_exceptions import CashupError
+from payments.cashups.exceptions import CashupError
 from payments.services.cashups import record_cashup, start_cashup
 from registers.access import can_record_cashup, cashup_manager_id
 from registers.cashup_pages import cashup_page

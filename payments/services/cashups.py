@@ -9,7 +9,7 @@ reads only), then, in one durable transaction:
 The rows come from ``koha.recipes.cashup`` — the classic CASHUP row, or with reconciliation the
 CASHUP row and its surplus/deficit lines — and kohapay's ``CashupReconciliation`` with one
 ``CashupCount`` per counted payment type. ``start_cashup`` writes a two-phase cashup's
-CASHUP_START. Every refusal is raised (``payments.cashup_exceptions``): the block rolls back and
+CASHUP_START. Every refusal is raised (``payments.cashups.exceptions``): the block rolls back and
 nothing is written.
 
 The lock: the register's ``cash_registers`` row, FOR UPDATE, first and alone. The races it
@@ -34,8 +34,8 @@ from django.utils import timezone
 
 from koha.models import AccountLine, AccountOffset, CashRegister
 from koha.recipes import cashup as recipe
-from payments import cashup_exceptions as err
-from payments.cashup_selectors import (
+from payments.cashups import exceptions as err
+from payments.cashups.selectors import (
     CashupSettings,
     Session,
     cashup_settings,

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from koha.models import CashRegister
-from payments import cashup_exceptions as err
+from payments.cashups import exceptions as err
 from payments import exceptions as payment_err
 from payments.models import ApiClient, Settlement, SettlementTotal
 

@@ -30,7 +30,7 @@ from koha.models import (
 )
 from koha.schema.reference_data import KOHA_DEBIT_TYPES
 from payments.models import CashupReconciliation, Settlement
-from payments.settlement_selectors import compare
+from payments.settlements.selectors import compare
 
 DAYS, PER_DAY = 4, 150
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from koha.models import AccountLine, CashRegisterAction
-from payments import cashup_exceptions as err
+from payments.cashups import exceptions as err
 from payments.models import CashupReconciliation
 from payments.services.cashups import record_cashup
 from tests.factories import cashup, charge_and_pay, payout

@@ -11,8 +11,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from koha.models import AccountLine, CashRegisterAction
-from payments import cashup_exceptions as err
-from payments import cashup_selectors
+from payments.cashups import exceptions as err
+from payments.cashups import selectors as cashup_selectors
 from payments.models import CashupCount
 from payments.services import cashups, intake
 from payments.services.cashups import record_cashup

@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from koha.models import AccountLine, AccountOffset, CashRegisterAction, CreditType, DebitType
-from payments import cashup_exceptions as err
-from payments.cashup_selectors import cashup_settings, open_session
+from payments.cashups import exceptions as err
+from payments.cashups.selectors import cashup_settings, open_session
 from payments.models import CashupReconciliation
 from payments.services import cashups
 from payments.services.cashups import record_cashup, start_cashup

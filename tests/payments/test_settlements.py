@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from payments.models import Settlement
-from payments.settlement_selectors import local_today
+from payments.settlements.selectors import local_today
 from tests.factories import CashRegisterFactory, charge_and_pay, payout
 from tests.helpers import row_counts
 

@@ -13,17 +13,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from koha.identity.permissions import CASHUP
-from payments import cashup_exceptions as err
-from payments import cashup_selectors as selectors
+from payments.cashups import exceptions as err
+from payments.cashups import selectors
 from payments import exceptions as payment_err
 from payments import openapi as docs
-from payments.cashup_serializers import (
+from payments.cashups.serializers import (
     CashupRequestSerializer,
     CashupResultSerializer,
     validated_cashup,
 )
 from core.money import AmountField, exact
-from payments.cashup_summary import cashup_body, local, summary
+from payments.cashups.summary import cashup_body, local, summary
 from payments.services.cashups import record_cashup, start_cashup
 from payments.services.idempotency import validate_idempotency_key
 from payments.views import path_id

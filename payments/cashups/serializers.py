@@ -1,8 +1,8 @@
-"""Request and response shapes of the cashup API (``payments.cashup_views``); never a write.
+"""Request and response shapes of the cashup API (``payments.cashups.views``); never a write.
 
 Responses are Koha's ``definitions/cashup.yaml`` (``cashup_id``, ``cash_register_id``,
 ``manager_id``, ``amount``, ``timestamp``; ``manager`` and ``summary`` when embedded) plus
-kohapay's ``reconciliation``. The bodies are built by ``payments.cashup_summary``; these classes
+kohapay's ``reconciliation``. The bodies are built by ``payments.cashups.summary``; these classes
 describe them for the OpenAPI schema and check requests.
 """
 from collections.abc import Mapping
@@ -13,7 +13,7 @@ from rest_framework import serializers
 
 from core.errors import field_errors
 from core.money import DECIMAL_PLACES, DECIMAL_STRING, AmountField, decimal_places, exact
-from payments import cashup_exceptions as err
+from payments.cashups import exceptions as err
 from payments.serializers import StrictCharField
 
 MAX_COUNT = Decimal("999999999999")  # far above any till, far below decimal(28,6)

@@ -3,8 +3,8 @@ Koha's paths, no trailing slash, ids matched as text and checked by the views (a
 400)."""
 from django.urls import path
 
-from payments.cashup_views import CashRegisterCashupsView, CashupStartView, CashupView
-from payments.settlement_views import SettlementsView
+from payments.cashups.views import CashRegisterCashupsView, CashupStartView, CashupView
+from payments.settlements.views import SettlementsView
 
 app_name = "cashups"
 urlpatterns = [
