@@ -5,7 +5,6 @@ Responses are Koha's ``definitions/cashup.yaml`` (``cashup_id``, ``cash_register
 kohapay's ``reconciliation``. The bodies are built by ``payments.cashups.summary``; these classes
 describe them for the OpenAPI schema and check requests.
 """
-from collections.abc import Mapping
 from decimal import Decimal
 
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -14,7 +13,7 @@ from rest_framework import serializers
 from core.errors import field_errors
 from core.money import DECIMAL_PLACES, DECIMAL_STRING, AmountField, decimal_places, exact
 from payments.cashups import exceptions as err
-from payments.serializers import StrictCharField
+from payments.serializers import ClosedSerializer, StrictCharField
 
 MAX_COUNT = Decimal("999999999999")  # far above any till, far below decimal(28,6)
 NOTE_MAX = 2000  # Koha keeps the first 1000 characters; longer is surely a mistake
@@ -54,18 +53,6 @@ class CountField(serializers.Field):
 
     def to_representation(self, value):
         return exact(value)
-
-
-class ClosedSerializer(serializers.Serializer):
-    """Refuses properties it does not define (``additionalProperties: false``)."""
-
-    def to_internal_value(self, data):
-        if isinstance(data, Mapping):
-            unknown = [name for name in data if name not in self.fields]
-            if unknown:
-                raise serializers.ValidationError(
-                    {name: ["Unknown property."] for name in unknown})
-        return super().to_internal_value(data)
 
 
 class CountedAmountSerializer(ClosedSerializer):

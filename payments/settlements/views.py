@@ -19,11 +19,11 @@ from rest_framework.views import APIView
 
 from core.money import DECIMAL_PLACES, AmountField, decimal_places, exact
 from koha.identity.permissions import RECORD_PAYMENT
-from payments.cashups import exceptions as err
 from payments import openapi as docs
-from payments.cashups.serializers import ClosedSerializer, first_problem
+from payments.cashups import exceptions as err
+from payments.cashups.serializers import first_problem
 from payments.cashups.views import REGISTER_ID, only_query, scoped_register
-from payments.serializers import StrictCharField, printable
+from payments.serializers import ClosedSerializer, StrictCharField, printable
 from payments.services.idempotency import validate_idempotency_key
 from payments.services.settlements import record_settlement
 from payments.settlements.selectors import compare, local_today
