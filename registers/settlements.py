@@ -18,23 +18,10 @@ from django.db.models import Count, Sum
 
 from koha.models import AccountLine
 from payments.models import Settlement
+from payments.settlements.selectors import Compared
 from registers.selectors import DayRange
 
 ZERO = Decimal(0)
-
-
-@dataclass(frozen=True)
-class SettledType:
-    payment_type: str
-    reported: Decimal
-    reported_count: int | None
-    recorded: Decimal
-    recorded_count: int
-
-    @property
-    def difference(self) -> Decimal:
-        """reported − recorded: positive, the device took more than the register shows."""
-        return self.reported - self.recorded
 
 
 @dataclass(frozen=True)
@@ -47,7 +34,7 @@ class DeviceDay:
     source: str
     external_id: str | None
     received_at: datetime
-    types: tuple[SettledType, ...]
+    types: tuple[Compared, ...]
 
     @property
     def matches(self) -> bool:
@@ -82,7 +69,7 @@ def _recorded(register_ids: set[int], days: DayRange) -> dict:
 
 def _compared(report: Settlement, recorded: dict) -> DeviceDay:
     types = tuple(
-        SettledType(t.payment_type, t.amount, t.count,
+        Compared(t.payment_type, t.amount, t.count,
                     *recorded.get((report.register_id, report.day, t.payment_type), (ZERO, 0)))
         for t in report.totals.all())
     return DeviceDay(report.pk, report.register_id, report.day, report.client.name,
