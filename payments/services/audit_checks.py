@@ -13,6 +13,7 @@ from koha.fields import MoneyField
 from koha.models import AccountOffset
 from payments.services.audit_expressions import (
     CHARGE,
+    PAY,
     Check,
     JsonValue,
     amount,
@@ -101,8 +102,9 @@ INTAKE_CHECKS = [
           lambda: ~unchanged()),
     Check("intake_patron_removed", "notice",
           "Koha removed or anonymised the patron (the lines' borrowernumber is NULL)",
+          # a sale has no patron to remove
           lambda: (CHARGE & Q(IsNull(debit("patron_id"), True)))
-          | Q(IsNull(credit("patron_id"), True))),
+          | ((CHARGE | PAY) & Q(IsNull(credit("patron_id"), True)))),
 ]
 
 # --- pass 2: Koha's register lines -------------------------------------------------------------
