@@ -18,11 +18,13 @@ Hierarchy (one leaf per rule; ``default_code`` is the ``error_code`` a client se
       ``RegisterLibraryMismatch``
     - library: ``UnknownLibrary``, ``LibraryRequired``
     - paying existing debits: ``InvalidAccountLine``, ``AmountExceedsOutstanding``
+    - refunds: ``AmountExceedsRefundable``
   - ``OutOfScope`` (403): the client may not act there
     - ``LibraryOutOfScope``, ``RegisterOutOfScope``, ``DebitTypeOutOfScope``
   - ``NotFoundError`` (404): ``PatronNotFound``, ``PaymentNotFound``, ``RegisterNotFound`` and
     ``SaleNotFound`` (a register or sale named in the path)
-  - ``ConflictError`` (409): ``DuplicateExternalId``, ``ConcurrentChange``, ``RequiresKoha``
+  - ``ConflictError`` (409): ``DuplicateExternalId``, ``ConcurrentChange``, ``RequiresKoha``,
+    ``PaymentVoided`` (a refund)
   - ``IdempotencyKeyReused`` (422)
   - ``InvariantViolation`` (500): a bug in kohapay, never the client's fault
 
@@ -221,6 +223,15 @@ class AmountExceedsOutstanding(RuleViolation):
     default_message = "The amount is more than the patron owes."
 
 
+class AmountExceedsRefundable(RuleViolation):
+    """A refund asks for more than is still refundable of the payment or sale: what it paid,
+    less what was refunded of it already (and never more than Koha's ``reduce`` allows on each
+    debit). ``extra`` carries ``refundable``."""
+
+    default_code = "amount_exceeds_refundable"
+    default_message = "The amount is more than is still refundable."
+
+
 # --- 403: outside the client's scope -----------------------------------------------------------
 class OutOfScope(PaymentError):
     """The client is authenticated but may not act there."""
@@ -321,6 +332,14 @@ class RequiresKoha(ConflictError):
     default_code = "requires_koha"
     default_message = ("Paying this off would make Koha renew or return an item, which kohapay "
                        "cannot do; take this payment in Koha.")
+
+
+class PaymentVoided(ConflictError):
+    """The payment to refund was voided in Koha since (its credit's status is VOID): the money
+    was given back already; there is nothing to refund."""
+
+    default_code = "payment_voided"
+    default_message = "This payment was voided in Koha; there is nothing to refund."
 
 
 class IdempotencyKeyReused(PaymentError):

@@ -182,3 +182,17 @@ def client_intakes(client: ApiClient, *, patron_id: int, external_id: str | None
         intakes = intakes.filter(external_id=external_id)
     return list(intakes.order_by("-created_at", "-id")[:limit])
 
+
+# --- what a refund reads before its transaction ------------------------------------------------
+@dataclass(frozen=True)
+class CreditPlace:
+    """Where a payment's (or a sale's) credit was taken: its register and library."""
+
+    register_id: int | None
+    library_id: str | None
+
+
+def credit_place(credit_id: int) -> CreditPlace | None:
+    """The register and library of a credit kohapay recorded, None if Koha deleted it since."""
+    row = AccountLine.objects.filter(pk=credit_id).values_list("register_id", "library_id").first()
+    return None if row is None else CreditPlace(*row)

@@ -8,7 +8,12 @@ from payments.discovery import (
     PatronAccountView,
     PaymentTypesView,
 )
-from payments.sales.views import RegisterSalesView, RegisterSaleView
+from payments.sales.views import (
+    PaymentRefundsView,
+    RegisterSalesView,
+    RegisterSaleView,
+    SaleRefundsView,
+)
 from payments.views import PatronPaymentsView, PatronPaymentView, TokenView
 
 app_name = "payments"
@@ -28,4 +33,9 @@ urlpatterns = [
          name="sales"),
     path("cash_registers/<str:cash_register_id>/sales/<str:sale_id>",
          RegisterSaleView.as_view(), name="sale"),
+    # Refunds through a register (payments.sales, services.refund: Koha's reduce + payout).
+    path("patrons/<str:patron_id>/account/payments/<str:payment_id>/refunds",
+         PaymentRefundsView.as_view(), name="payment_refunds"),
+    path("cash_registers/<str:cash_register_id>/sales/<str:sale_id>/refunds",
+         SaleRefundsView.as_view(), name="sale_refunds"),
 ]

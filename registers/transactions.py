@@ -78,6 +78,7 @@ LINE_FIELDS = (
 )
 PATRON_FIELDS = ("patron__cardnumber", "patron__firstname", "patron__surname")
 HIDDEN = Person(None, None, None, None, hidden=True)
+WROTE_THE_CREDIT = (Intake.Kind.CHARGE, Intake.Kind.PAY, Intake.Kind.SALE)
 
 
 def day_lines(register_id: int, day: date, payment_type: str | None = None,
@@ -93,7 +94,9 @@ def day_lines(register_id: int, day: date, payment_type: str | None = None,
     linked = _linked_lines(lines)
     intakes = {
         row[0]: row[1:]
-        for row in Intake.objects.filter(payment_id__in=[ln["accountlines_id"] for ln in lines])
+        # the intake that wrote the credit: a refund's intake names the credit it refunded
+        for row in Intake.objects.filter(payment_id__in=[ln["accountlines_id"] for ln in lines],
+                                         kind__in=WROTE_THE_CREDIT)
         .values_list("payment_id", "pk", "external_id", "client__name")
     }
     return [

@@ -45,6 +45,14 @@ def sales_url(register_id=1, sale_id=None) -> str:
     return url if sale_id is None else f"{url}/{sale_id}"
 
 
+def payment_refunds_url(payment_id, patron_id=42) -> str:
+    return f"{payments_url(patron_id, payment_id)}/refunds"
+
+
+def sale_refunds_url(sale_id, register_id=1) -> str:
+    return f"{sales_url(register_id, sale_id)}/refunds"
+
+
 def sale_body(*items, payment_type="CASH", **properties) -> dict:
     """The body of a sale (issue 16): ``items`` as (debit type, price, quantity) triples;
     default one PRINT at 0.20 × 12."""

@@ -155,3 +155,143 @@ def close_sale_bodies(result, generator, request, public):
         items.update({"minItems": 1, "maxItems": MAX_ITEMS})
     return result
 
+
+# --- refunds -------------------------------------------------------------------------------------
+PAYMENT_REFUND_DESCRIPTION = (
+    "Give back money a patron paid through this client, exactly as Koha's patron account page "
+    "does (members/boraccount.pl): for each debit the payment paid, Koha's reduce with type "
+    "REFUND (a REFUND credit, the debit's status REFUNDED, a zero APPLY offset linking them), "
+    "then payout of that credit through the register (a PAYOUT debit carrying the register and "
+    "payment_type = payout_type; the credit applied to it, status PAID). No statistics row and "
+    "no FINES log, as in Koha. Partial refunds add up and never exceed what the payment paid; "
+    "safe to retry with an Idempotency-Key."
+)
+SALE_REFUND_DESCRIPTION = (
+    "Give back money taken in a sale this client recorded, exactly as Koha's register page "
+    "does (pos/register.pl's refund): reduce with type REFUND on each sold item, then payout "
+    "through the register. Partial refunds add up and never exceed the sale's total; safe to "
+    "retry with an Idempotency-Key."
+)
+REFUND_REQUEST_EXAMPLE = OpenApiExample(
+    "Part of it back in cash", request_only=True,
+    value={"amount": 2.5, "payout_type": "CASH", "cash_register_id": 1,
+           "reason": "printer jam"})
+_R = {"date": "2024-05-10T16:20:00+02:00", "description": None, "interface": "api",
+      "internal_note": "printer jam", "library_id": "CPL", "patron_id": 42,
+      "timestamp": "2024-05-10T16:20:00+02:00", "user_id": 51}
+_REFUNDED = {"account_line_id": 1, "amount": 2.5, "amount_outstanding": 0,
+             "cash_register_id": None, "checkout_id": None, "date": "2024-05-10T14:03:07+02:00",
+             "description": "Printing", "interface": "api", "internal_note": "", "item_id": None,
+             "library_id": "CPL", "patron_id": 42, "payout_type": None, "status": "REFUNDED",
+             "timestamp": "2024-05-10T16:20:00+02:00", "type": "PRINT", "user_id": 51}
+PAYMENT_REFUND_EXAMPLE = OpenApiExample(
+    "Refunded", response_only=True, status_codes=["201"],
+    value={
+        "payment_id": 2, "patron_id": 42, "cash_register_id": 1, "library_id": "CPL",
+        "payout_type": "CASH", "amount": 2.5, "refundable": 0,
+        "refunds": [{
+            "debit": dict(sorted(_REFUNDED.items())),
+            "credit": dict(sorted({**_R, "account_line_id": 7, "amount": -2.5,
+                                   "amount_outstanding": 0, "cash_register_id": None,
+                                   "credit_number": None, "payment_type": None,
+                                   "status": "PAID", "type": "REFUND"}.items())),
+            "payout": dict(sorted({**_R, "account_line_id": 8, "amount": 2.5,
+                                   "amount_outstanding": 0, "cash_register_id": 1,
+                                   "checkout_id": None, "item_id": None, "payout_type": "CASH",
+                                   "status": None, "type": "PAYOUT"}.items())),
+        }],
+        "offsets": [
+            {"offset_id": 11, "type": "CREATE", "credit_id": 7, "debit_id": None,
+             "amount": -2.5},
+            {"offset_id": 12, "type": "APPLY", "credit_id": 7, "debit_id": 1, "amount": 0},
+            {"offset_id": 13, "type": "CREATE", "credit_id": None, "debit_id": 8,
+             "amount": 2.5},
+            {"offset_id": 14, "type": "APPLY", "credit_id": 7, "debit_id": 8, "amount": -2.5},
+        ],
+    },
+)
+
+_SALE_R = {**_R, "patron_id": None}
+SALE_REFUND_EXAMPLE = OpenApiExample(
+    "Refunded", response_only=True, status_codes=["201"],
+    value={
+        "sale_id": 203, "cash_register_id": 1, "library_id": "CPL", "payout_type": "CASH",
+        "amount": 1.2, "refundable": 6.2,
+        "refunds": [{
+            "debit": dict(sorted({**_REFUNDED, "account_line_id": 201, "amount": 2.4,
+                                  "description": None, "internal_note": "12",
+                                  "patron_id": None}.items())),
+            "credit": dict(sorted({**_SALE_R, "account_line_id": 210, "amount": -1.2,
+                                   "amount_outstanding": 0, "cash_register_id": None,
+                                   "credit_number": None, "payment_type": None,
+                                   "status": "PAID", "type": "REFUND"}.items())),
+            "payout": dict(sorted({**_SALE_R, "account_line_id": 211, "amount": 1.2,
+                                   "amount_outstanding": 0, "cash_register_id": 1,
+                                   "checkout_id": None, "item_id": None, "payout_type": "CASH",
+                                   "status": None, "type": "PAYOUT"}.items())),
+        }],
+        "offsets": [
+            {"offset_id": 601, "type": "CREATE", "credit_id": 210, "debit_id": None,
+             "amount": -1.2},
+            {"offset_id": 602, "type": "APPLY", "credit_id": 210, "debit_id": 201, "amount": 0},
+            {"offset_id": 603, "type": "CREATE", "credit_id": None, "debit_id": 211,
+             "amount": 1.2},
+            {"offset_id": 604, "type": "APPLY", "credit_id": 210, "debit_id": 211,
+             "amount": -1.2},
+        ],
+    },
+)
+
+
+class RefundRuleErrorSerializer(docs.KohaErrorSerializer):
+    refundable = serializers.DecimalField(
+        max_digits=28, decimal_places=6, coerce_to_string=False, required=False,
+        help_text="With amount_exceeds_refundable: what is still refundable.")
+
+
+def refund_responses(result, permission: str, not_found: str) -> dict:
+    return {
+        201: OpenApiResponse(result, description="Refunded (or the replay of an identical "
+                                                 "earlier request)."),
+        400: docs.error_response("Malformed JSON, a body that breaks a rule (each with its own "
+                                 "error_code), an amount above what is still refundable, or a "
+                                 "bad Idempotency-Key.", RefundRuleErrorSerializer),
+        403: docs.error_response("A register or library outside the client's scope; or a Koha "
+                                 f"API key whose owner lacks {permission} "
+                                 "(missing_permission).", docs.MissingPermissionErrorSerializer),
+        404: docs.error_response(not_found),
+        409: docs.error_response("The payment was voided in Koha (payment_voided); Koha's rows "
+                                 "changed during the refund (concurrent_change: nothing was "
+                                 "written, retry with the same key); or a debit still owes "
+                                 "what would be refunded of it (requires_koha)."),
+        413: docs.error_response("The body is larger than KOHAPAY_MAX_BODY_BYTES."),
+        415: docs.error_response("The body is not application/json."),
+        422: docs.error_response("The Idempotency-Key was used for a different request."),
+        **docs.COMMON_ERRORS,
+    }
+
+
+def refund_examples(result_example, permission_example, not_found) -> list:
+    return [REFUND_REQUEST_EXAMPLE, result_example,
+            docs.generic_example("malformed_json", "The request body is not valid JSON.", 400),
+            docs.error_example(err.AmountExceedsRefundable(
+                "Payment 2 has 1.5 left to refund; 2.5 is more."), refundable=1.5),
+            *[docs.error_example(cls()) for cls in (
+                err.InvalidAmount, err.InvalidPaymentType, err.PaymentTypeNotAtLibrary,
+                err.RegisterRequired, err.UnknownRegister, err.RegisterArchived,
+                err.InvalidIdempotencyKey)],
+            OpenApiExample("unknown_property", response_only=True, status_codes=["400"], value={
+                "error": "Unknown property: refund_type.", "error_code": "unknown_property",
+                "errors": [{"message": "Unknown property.", "path": "/body/refund_type"}]}),
+            *docs.UNAUTHORIZED_EXAMPLES,
+            *[docs.error_example(cls()) for cls in (err.RegisterOutOfScope,
+                                                     err.LibraryOutOfScope)],
+            permission_example, docs.error_example(not_found),
+            docs.error_example(err.PaymentVoided()), docs.error_example(err.ConcurrentChange()),
+            docs.error_example(err.RequiresKoha(
+                "Account line 131 still owes 1.5: Koha's reduce would take a refund of 1 off "
+                "the debt instead of paying it out. Refund it in Koha.")),
+            docs.generic_example("unsupported_media_type",
+                                 'Unsupported media type "text/plain" in request.', 415),
+            docs.error_example(err.IdempotencyKeyReused()),
+            docs.error_example(err.InvariantViolation()), docs.UNAVAILABLE_EXAMPLE]

@@ -46,3 +46,74 @@ def sale_response_body(*, plan, external_id, credit, debits, offsets) -> dict:
         "offsets": [offset_body(offset) for offset in offsets],
     }
 
+
+# --- refunds --------------------------------------------------------------------------------------
+class RefundedLinesSerializer(serializers.Serializer):
+    """What one debit's refund wrote: Koha's ``reduce`` then ``payout``."""
+
+    debit = KohaDebitSerializer(help_text="The refunded debit, status REFUNDED (its "
+                                          "amount_outstanding as it was).")
+    credit = KohaCreditSerializer(help_text="The REFUND credit reduce made: −amount, status "
+                                            "PAID, no register.")
+    payout = KohaDebitSerializer(help_text="The PAYOUT debit: +amount, payout_type and the "
+                                           "register — the money leaving the till.")
+
+
+# The two answers share their properties after the first ones (declared in each: DRF puts an
+# inherited field before the class's own, and the answer names what it refunded first).
+class PaymentRefundResultSerializer(serializers.Serializer):
+    """The answer to the refund of a patron's payment (and to its replays)."""
+
+    payment_id = serializers.IntegerField(help_text="The refunded payment (its PAYMENT "
+                                                    "credit's account_line_id).")
+    patron_id = serializers.IntegerField()
+    cash_register_id = serializers.IntegerField(allow_null=True,
+                                                help_text="The register the money left from.")
+    library_id = serializers.CharField(allow_null=True)
+    payout_type = serializers.CharField()
+    amount = AmountField(help_text="The money given back by this refund.")
+    refundable = AmountField(help_text="What is still refundable afterwards.")
+    refunds = RefundedLinesSerializer(many=True, help_text="One per debit refunded, in the "
+                                                           "order it was paid.")
+    offsets = AccountOffsetResultSerializer(many=True, help_text="Per debit: the refund "
+                                            "credit's CREATE (−amount), its zero APPLY to the "
+                                            "debit, the payout's CREATE, the credit's APPLY to "
+                                            "the payout.")
+
+
+class SaleRefundResultSerializer(serializers.Serializer):
+    """The answer to the refund of a sale (and to its replays)."""
+
+    sale_id = serializers.IntegerField(help_text="The refunded sale (its PURCHASE credit's "
+                                                 "account_line_id).")
+    cash_register_id = serializers.IntegerField(allow_null=True,
+                                                help_text="The register the money left from.")
+    library_id = serializers.CharField(allow_null=True)
+    payout_type = serializers.CharField()
+    amount = AmountField(help_text="The money given back by this refund.")
+    refundable = AmountField(help_text="What is still refundable afterwards.")
+    refunds = RefundedLinesSerializer(many=True, help_text="One per debit refunded, in the "
+                                                           "order it was paid.")
+    offsets = AccountOffsetResultSerializer(many=True, help_text="Per debit: the refund "
+                                            "credit's CREATE (−amount), its zero APPLY to the "
+                                            "debit, the payout's CREATE, the credit's APPLY to "
+                                            "the payout.")
+
+
+def refund_response_body(*, plan, rows, lines, offsets, refundable) -> dict:
+    """The 201 body of a refund, from the lines as stored (``lines`` by id): exactly what
+    ``PaymentRefundResultSerializer`` or ``SaleRefundResultSerializer`` produces."""
+    if plan.kind == "payment":
+        head = {"payment_id": plan.refunded_id, "patron_id": plan.patron_id}
+    else:
+        head = {"sale_id": plan.refunded_id}
+    return {
+        **head, "cash_register_id": plan.register_id, "library_id": plan.library_id,
+        "payout_type": plan.payout_type,
+        "amount": exact(sum((row.amount for row in rows), Decimal(0))),
+        "refundable": exact(refundable),
+        "refunds": [{"debit": debit_body(lines[row.debit.line_id]),
+                     "credit": credit_body(lines[row.credit.pk]),
+                     "payout": debit_body(lines[row.payout.pk])} for row in rows],
+        "offsets": [offset_body(offset) for offset in offsets],
+    }

@@ -136,3 +136,42 @@ def _sentence(text: str) -> str:
     text = str(text).strip()
     return text if text.endswith((".", "?", "!")) else f"{text}."
 
+
+@extend_schema_field({
+    "oneOf": [
+        {"type": "number", "exclusiveMinimum": True, "minimum": 0},
+        {"type": "string", "pattern": f"^{DECIMAL_STRING.pattern}$"},
+    ],
+    "description": "The money to give back: a JSON number or a decimal string, > 0, at most 6 "
+                   "decimal places, at most what is still refundable. Leave it out to refund "
+                   "everything still refundable.",
+    "example": 2.5,
+})
+class RefundAmountField(AmountField):
+    pass
+
+
+@extend_schema_serializer(component_name="Refund")  # → RefundRequest
+class RefundRequestSerializer(ClosedSerializer):
+    """Body of a refund (of a patron's payment or of a sale): what Koha's staff page asks before
+    ``reduce`` and ``payout``. Unknown properties are refused."""
+
+    amount = RefundAmountField(required=False, default=None)
+    payout_type = StrictCharField(
+        max_length=80, help_text="How the money is given back: a PAYMENT_TYPE authorised value "
+                                 "available at the register's library, e.g. CASH.")
+    cash_register_id = StrictIdField(
+        required=False, allow_null=True, default=None,
+        help_text="The register the money leaves from; default: the payment's (or the sale's).")
+    reason = StrictCharField(
+        required=False, allow_null=True, default=None, max_length=TEXT_MAX,
+        help_text="Why (e.g. printer jam): the note of the refund credit and of the payout, as "
+                  "Koha's refund note.")
+
+
+def validated_refund(data) -> dict:
+    """The validated body of a refund, or the ``PaymentError`` of its first problem."""
+    serializer = RefundRequestSerializer(data=data)
+    if not serializer.is_valid():
+        raise_request_errors(serializer.errors, list(serializer.fields))
+    return dict(serializer.validated_data)

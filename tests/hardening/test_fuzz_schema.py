@@ -111,6 +111,8 @@ def test_fuzzing_the_live_schema_finds_no_5xx_and_no_schema_violation(live):
         "POST /api/v1/cash_registers/{cash_register_id}/sales",
         "GET /api/v1/cash_registers/{cash_register_id}/sales",
         "GET /api/v1/cash_registers/{cash_register_id}/sales/{sale_id}",
+        "POST /api/v1/cash_registers/{cash_register_id}/sales/{sale_id}/refunds",
+        "POST /api/v1/patrons/{patron_id}/account/payments/{payment_id}/refunds",
     }
     tally = Counter()
     for operation in operations:
@@ -169,6 +171,7 @@ def known_good_requests(schema, live) -> Counter:
                    path_parameters={"patron_id": 42})
     assert account.status_code == 200 and account.json()["balance"] == 1.5  # the fine's rest
     known_good_sales(send, live)
+    known_good_refunds(send, live, payment_id=created.json()["payment_id"])
     return tally
 
 
@@ -189,3 +192,22 @@ def known_good_sales(send, live) -> None:
     listed = send(sales, "GET", live["bearer"], path_parameters={"cash_register_id": 1},
                   query={"external_id": "fuzz-sale-1"})
     assert [sale["sale_id"] for sale in listed.json()] == [sale_id]
+    refunding = {**live["bearer"], "Idempotency-Key": "fuzz-known-good-sale-refund"}
+    for _ in range(2):
+        refunded = send(f"{sales}/{{sale_id}}/refunds", "POST", refunding,
+                        path_parameters={"cash_register_id": 1, "sale_id": sale_id},
+                        body={"amount": 1, "payout_type": "CASH", "reason": "printer jam"},
+                        media_type="application/json")
+    assert refunded.status_code == 201 and refunded.json()["refundable"] == 1.4
+
+
+def known_good_refunds(send, live, payment_id: int) -> None:
+    """The refund of the known-good payment (all of it), then a refund of nothing left."""
+    refunds = "/api/v1/patrons/{patron_id}/account/payments/{payment_id}/refunds"
+    path = {"patron_id": 42, "payment_id": payment_id}
+    refunded = send(refunds, "POST", live["bearer"], path_parameters=path,
+                    body={"payout_type": "CASH"}, media_type="application/json")
+    assert refunded.status_code == 201 and refunded.json()["amount"] == 2.5
+    nothing = send(refunds, "POST", live["bearer"], path_parameters=path,
+                   body={"payout_type": "CASH"}, media_type="application/json")
+    assert nothing.status_code == 400

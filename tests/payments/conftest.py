@@ -5,8 +5,8 @@ from types import SimpleNamespace
 import pytest
 
 from koha.models import SystemPreference
-from tests.factories import DebitTypeFactory, koha_api_key, koha_staff
-from tests.helpers import bearer_client, get_token, payments_url, sale_body, sales_url
+from tests.factories import koha_api_key, koha_staff
+from tests.helpers import bearer_client, get_token, payments_url
 
 
 @pytest.fixture
@@ -44,30 +44,3 @@ def key_pay(koha_key):
 
     return post
 
-
-# --- sales (issue 16) ---------------------------------------------------------------------------
-
-
-@pytest.fixture
-def for_sale(koha):
-    """What CPL sells at its kiosk beside PRINT: a copy card (can_be_sold), and two types the
-    point of sale does not offer — an invoice-only fee and an archived one."""
-    return SimpleNamespace(
-        copycard=DebitTypeFactory(code="COPYCARD", description="Copy card"),
-        invoice_only=DebitTypeFactory(code="BINDING", description="Binding", can_be_sold=False),
-        archived=DebitTypeFactory(code="OLDPRINT", description="Old printing", archived=True),
-    )
-
-
-@pytest.fixture
-def sell(kiosk, for_sale):
-    """POST a sale at register 1 (or ``register_id``) as the kiosk; returns the response."""
-
-    def post(body: dict | None = None, *, register_id=1, key=None, api=None, **overrides):
-        payload = sale_body() if body is None else body
-        payload = {**payload, **overrides} if overrides else payload
-        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
-        return (api or kiosk.api).post(sales_url(register_id), payload, format="json",
-                                       **headers)
-
-    return post

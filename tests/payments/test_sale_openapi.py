@@ -1,12 +1,17 @@
-"""The sales routes in the API description: every status and header, the closed bodies (1 to 100
-items), the answer's shape, and the Koha permission a Koha API key needs — the one the views
-ask (``koha_permission``)."""
+"""The sales and refunds routes in the API description: every status and header, the closed
+bodies (1 to 100 items), the answers' shapes, and the Koha permission a Koha API key needs — the
+one the views ask (``koha_permission``)."""
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 
-from koha.identity.permissions import SELL
-from payments.sales.views import RegisterSalesView, RegisterSaleView
+from koha.identity.permissions import ANONYMOUS_REFUND, REFUND, SELL
+from payments.sales.views import (
+    PaymentRefundsView,
+    RegisterSalesView,
+    RegisterSaleView,
+    SaleRefundsView,
+)
 
 SALES = "/api/v1/cash_registers/{cash_register_id}/sales"
 SALE = SALES + "/{sale_id}"
@@ -72,3 +77,38 @@ def test_each_route_documents_the_koha_permission_its_view_asks(schema, path, me
     operation = schema["paths"][path][method]
     assert any(v.get("required_permissions") == SELL for v in examples(operation, "403"))
     assert "cash_management: takepayment" in operation["responses"]["403"]["description"]
+
+
+PAYMENT_REFUNDS = "/api/v1/patrons/{patron_id}/account/payments/{payment_id}/refunds"
+SALE_REFUNDS = SALE + "/refunds"
+
+
+@pytest.mark.parametrize("path, view, permission, result", [
+    (PAYMENT_REFUNDS, PaymentRefundsView, REFUND, "PaymentRefundResult"),
+    (SALE_REFUNDS, SaleRefundsView, ANONYMOUS_REFUND, "SaleRefundResult")])
+def test_each_refund_route_is_documented_with_its_koha_permission(schema, path, view,
+                                                                  permission, result):
+    post = schema["paths"][path]["post"]
+    assert view.koha_permission == permission
+    assert any(v.get("required_permissions") == permission for v in examples(post, "403"))
+    assert {"201", "400", "401", "403", "404", "409", "413", "415", "422", "429", "500",
+            "503"} <= set(post["responses"])
+    answer = post["responses"]["201"]["content"]["application/json"]["schema"]["$ref"]
+    assert answer.endswith(f"/{result}")
+    assert {v["error_code"] for v in examples(post, "400")} >= {
+        "amount_exceeds_refundable", "invalid_amount", "register_required",
+        "invalid_payment_type", "unknown_property"}
+    assert {v["error_code"] for v in examples(post, "409")} >= {
+        "payment_voided", "requires_koha", "concurrent_change"}
+    assert next(v for v in examples(post, "400")
+                if v["error_code"] == "amount_exceeds_refundable")["refundable"] == 1.5
+
+
+def test_the_refund_body_is_closed_and_only_the_payout_type_is_required(schema):
+    body = schema["components"]["schemas"]["RefundRequest"]
+    assert body["additionalProperties"] is False
+    assert body["required"] == ["payout_type"]
+    assert set(body["properties"]) == {"amount", "payout_type", "cash_register_id", "reason"}
+    lines = schema["components"]["schemas"]["RefundedLines"]["properties"]
+    assert {name: lines[name]["allOf"][0]["$ref"].rsplit("/", 1)[1] for name in lines} == {
+        "debit": "KohaDebit", "credit": "KohaCredit", "payout": "KohaDebit"}
