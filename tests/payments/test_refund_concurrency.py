@@ -16,6 +16,7 @@ from payments.models import Intake, RefundLine
 from payments.services import refund as service
 from tests.helpers import (
     bearer_client,
+    ledger_is_clean,
     payment_refunds_url,
     row_counts,
     run_in_threads,
@@ -56,6 +57,7 @@ def test_two_full_refunds_of_one_payment_at_once_refund_it_once(kiosk, pay):
     refused = next(r for r in responses if r.status_code == 400).json()
     assert (refused["error_code"], refused["refundable"]) == ("amount_exceeds_refundable", 0)
     assert refunded(payment) == payouts() == D("2.5")
+    assert "OK: no anomaly." in ledger_is_clean()
 
 
 def test_many_partial_refunds_of_one_sale_stop_at_its_total(kiosk, sell):
@@ -66,6 +68,7 @@ def test_many_partial_refunds_of_one_sale_stop_at_its_total(kiosk, sell):
     assert refunded(sale) == payouts() == D("5")
     assert set(AccountLine.objects.filter(credit_type_id="REFUND").values_list(
         "status", flat=True)) == {"PAID"}
+    assert "OK: no anomaly." in ledger_is_clean()
 
 
 def test_refunds_of_two_payments_of_one_patron_at_once_both_land(kiosk, pay):

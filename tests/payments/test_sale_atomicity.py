@@ -11,7 +11,14 @@ from django.db import connection
 from koha.models import AccountLine, AccountOffset, CreditType, SystemPreference
 from payments.models import Intake
 from payments.services import sale as service
-from tests.helpers import bearer_client, row_counts, run_in_threads, sale_body, sales_url
+from tests.helpers import (
+    bearer_client,
+    ledger_is_clean,
+    row_counts,
+    run_in_threads,
+    sale_body,
+    sales_url,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -80,6 +87,7 @@ def test_twenty_concurrent_duplicates_make_one_sale(kiosk, for_sale):
     assert {r.content for r in responses} == {originals[0].content}
     assert AccountLine.objects.count() == 3 and AccountOffset.objects.count() == 5
     assert Intake.objects.count() == 1
+    assert "OK: no anomaly." in ledger_is_clean()
 
 
 def test_concurrent_sales_with_one_external_id_make_one_sale(kiosk, for_sale):
