@@ -98,10 +98,12 @@ def _curl_example(credentials: ClientCredentials, reference: str) -> list[str]:
         return []
     body = (f'{{"debit_type":"{debit_type}","amount":2.5,"payment_type":"{payment_type}",'
             f'"register_id":{register.id},"external_id":"{reference}"}}')
+    sale = (f'{{"payment_type":"{payment_type}","external_id":"{reference}-sale","items":'
+            f'[{{"debit_type":"{debit_type}","price":0.20,"quantity":12}}]}}')
     bearer = "-H \"Authorization: Bearer $TOKEN\""
     return [
         "A kiosk's day (README, 'A kiosk's day (API)'; docs/api.md): a token, its registers, "
-        "what a patron owes, a payment:",
+        "what a patron owes, a payment, a sale to a visitor (no patron):",
         f"  TOKEN=$(curl -s {BASE_URL}/api/v1/oauth/token -d grant_type=client_credentials "
         f"-d client_id={credentials.client_id} -d client_secret={credentials.client_secret} "
         "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
@@ -109,6 +111,9 @@ def _curl_example(credentials: ClientCredentials, reference: str) -> list[str]:
         f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account {bearer}",
         f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account/payments {bearer} "
         f"-H 'Content-Type: application/json' -H 'Idempotency-Key: {reference}' -d '{body}'",
+        f"  curl -s {BASE_URL}/api/v1/cash_registers/{register.id}/sales {bearer} "
+        f"-H 'Content-Type: application/json' -H 'Idempotency-Key: {reference}-sale' "
+        f"-d '{sale}'",
     ]
 
 
