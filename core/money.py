@@ -13,28 +13,30 @@ DECIMAL_PLACES = MONEY["decimal_places"]  # accountlines.amount is decimal(28,6)
 DECIMAL_STRING = re.compile(r"[0-9]+(\.[0-9]+)?")
 
 
-def parse_amount(value) -> Decimal:
+def parse_amount(value, name: str = "amount") -> Decimal:
     """The amount of an intake from its JSON value (a number — already a Decimal or an int from
-    the parser — or a decimal string), or ``ValueError`` with the sentence to show.
+    the parser — or a decimal string), or ``ValueError`` with the sentence to show (``name``: the
+    property the sentence names, e.g. a sale item's ``price``).
 
     Rules: > 0, at most 6 decimal places once trailing zeros are dropped (2.5000000 is 2.5, exactly
     storable), at most ``KOHAPAY_MAX_AMOUNT``. Booleans, floats, NaN and infinities are refused.
     """
     if isinstance(value, bool) or not isinstance(value, (int, Decimal, str)):
-        raise ValueError("amount must be a JSON number or a decimal string such as \"2.50\".")
+        raise ValueError(f"{name} must be a JSON number or a decimal string such as \"2.50\".")
     if isinstance(value, str):
         if not DECIMAL_STRING.fullmatch(value):
-            raise ValueError("amount must be digits with an optional decimal point, e.g. \"2.50\".")
+            raise ValueError(
+                f"{name} must be digits with an optional decimal point, e.g. \"2.50\".")
         value = Decimal(value)
     amount = Decimal(value)
     if not amount.is_finite():
-        raise ValueError("amount must be a finite number.")
+        raise ValueError(f"{name} must be a finite number.")
     if amount <= 0:
-        raise ValueError("amount must be greater than 0.")
+        raise ValueError(f"{name} must be greater than 0.")
     if amount > settings.KOHAPAY_MAX_AMOUNT:
-        raise ValueError(f"amount must be at most {exact(settings.KOHAPAY_MAX_AMOUNT)}.")
+        raise ValueError(f"{name} must be at most {exact(settings.KOHAPAY_MAX_AMOUNT)}.")
     if decimal_places(amount) > DECIMAL_PLACES:
-        raise ValueError(f"amount may have at most {DECIMAL_PLACES} decimal places.")
+        raise ValueError(f"{name} may have at most {DECIMAL_PLACES} decimal places.")
     return exact(amount)
 
 

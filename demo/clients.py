@@ -99,12 +99,14 @@ def _curl_example(credentials: ClientCredentials, reference: str) -> list[str]:
         return []
     body = (f'{{"debit_type":"{debit_type}","amount":2.5,"payment_type":"{payment_type}",'
             f'"register_id":{register.id},"external_id":"{reference}"}}')
+    sale = (f'{{"payment_type":"{payment_type}","external_id":"{reference}-sale","items":'
+            f'[{{"debit_type":"{debit_type}","price":0.20,"quantity":12}}]}}')
     bearer = "-H \"Authorization: Bearer $TOKEN\""
     post = (f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account/payments {bearer} "
             "-H 'Content-Type: application/json'")
     return [
         "A kiosk's day (README, 'A kiosk's day (API)'; docs/api.md): a token, its registers, "
-        "what a patron owes, paying it, a sale:",
+        "what a patron owes, paying it, a new charge, a sale to a visitor (no patron):",
         f"  TOKEN=$(curl -s {BASE_URL}/api/v1/oauth/token -d grant_type=client_credentials "
         f"-d client_id={credentials.client_id} -d client_secret={credentials.client_secret} "
         "| python3 -c 'import json,sys; print(json.load(sys.stdin)[\"access_token\"])')",
@@ -112,6 +114,9 @@ def _curl_example(credentials: ClientCredentials, reference: str) -> list[str]:
         f"  curl -s {BASE_URL}/api/v1/patrons/{patron.pk}/account {bearer}",
         *_pay_fines_example(post, patron.pk, register.id, payment_type, reference),
         f"{post} -H 'Idempotency-Key: {reference}' -d '{body}'",
+        f"  curl -s {BASE_URL}/api/v1/cash_registers/{register.id}/sales {bearer} "
+        f"-H 'Content-Type: application/json' -H 'Idempotency-Key: {reference}-sale' "
+        f"-d '{sale}'",
     ]
 
 

@@ -196,6 +196,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "payments.openapi.close_request_bodies",  # additionalProperties: false on intakes
+        "payments.sales.openapi.close_sale_bodies",  # … on sales and refunds; 1–100 items
     ],
 }
 OAUTH2_PROVIDER = {

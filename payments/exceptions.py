@@ -8,20 +8,23 @@ Hierarchy (one leaf per rule; ``default_code`` is the ``error_code`` a client se
 - ``PaymentError`` (400)
   - ``RequestRejected`` (400): the body breaks a shape rule (type, length, unknown property…)
     - ``InvalidAmount``, ``InvalidExternalId``, ``UnknownProperty``, ``InvalidField``,
-      ``AmbiguousPayment``
+      ``AmbiguousPayment``, ``TotalTooLarge`` (a sale)
   - ``InvalidIdempotencyKey`` (400)
   - ``RuleViolation`` (400): a Koha configuration rule refuses the request
     - debit type: ``UnknownDebitType``, ``DebitTypeArchived``, ``DebitTypeNotAllowed``,
-      ``DebitTypeNotAtLibrary``
+      ``DebitTypeNotForSale`` (a sale), ``DebitTypeNotAtLibrary``
     - payment type: ``InvalidPaymentType``, ``PaymentTypeNotAtLibrary``
     - register: ``RegisterRequired``, ``UnknownRegister``, ``RegisterArchived``,
       ``RegisterLibraryMismatch``
     - library: ``UnknownLibrary``, ``LibraryRequired``
     - paying existing debits: ``InvalidAccountLine``, ``AmountExceedsOutstanding``
+    - refunds: ``AmountExceedsRefundable``
   - ``OutOfScope`` (403): the client may not act there
     - ``LibraryOutOfScope``, ``RegisterOutOfScope``, ``DebitTypeOutOfScope``
-  - ``NotFoundError`` (404): ``PatronNotFound``, ``PaymentNotFound``
-  - ``ConflictError`` (409): ``DuplicateExternalId``, ``ConcurrentChange``, ``RequiresKoha``
+  - ``NotFoundError`` (404): ``PatronNotFound``, ``PaymentNotFound``, ``RegisterNotFound`` and
+    ``SaleNotFound`` (a register or sale named in the path)
+  - ``ConflictError`` (409): ``DuplicateExternalId``, ``ConcurrentChange``, ``RequiresKoha``,
+    ``PaymentVoided`` (a refund)
   - ``IdempotencyKeyReused`` (422)
   - ``InvariantViolation`` (500): a bug in kohapay, never the client's fault
 
@@ -87,6 +90,14 @@ class AmbiguousPayment(RequestRejected):
                        "(pay debits the patron already owes), not both.")
 
 
+class TotalTooLarge(RequestRejected):
+    """A sale's total (the sum of quantity × price over its items) exceeds
+    ``KOHAPAY_MAX_AMOUNT``, the most one request may move."""
+
+    default_code = "total_too_large"
+    default_message = "The sale's total is more than one request may record."
+
+
 class InvalidIdempotencyKey(PaymentError):
     """The ``Idempotency-Key`` header is not 1–255 visible ASCII characters."""
 
@@ -119,6 +130,14 @@ class DebitTypeNotAllowed(RuleViolation):
 
     default_code = "debit_type_not_allowed"
     default_message = "This debit type can be neither invoiced nor sold."
+
+
+class DebitTypeNotForSale(RuleViolation):
+    """A sale names a debit type whose ``can_be_sold`` is off: Koha's point of sale
+    (``pos/pay.pl``) does not offer it."""
+
+    default_code = "debit_type_not_for_sale"
+    default_message = "This debit type cannot be sold."
 
 
 class DebitTypeNotAtLibrary(RuleViolation):
@@ -204,6 +223,15 @@ class AmountExceedsOutstanding(RuleViolation):
     default_message = "The amount is more than the patron owes."
 
 
+class AmountExceedsRefundable(RuleViolation):
+    """A refund asks for more than is still refundable of the payment or sale: what it paid,
+    less what was refunded of it already (and never more than Koha's ``reduce`` allows on each
+    debit). ``extra`` carries ``refundable``."""
+
+    default_code = "amount_exceeds_refundable"
+    default_message = "The amount is more than is still refundable."
+
+
 # --- 403: outside the client's scope -----------------------------------------------------------
 class OutOfScope(PaymentError):
     """The client is authenticated but may not act there."""
@@ -255,6 +283,20 @@ class PaymentNotFound(NotFoundError):
     default_message = "Payment not found."
 
 
+class RegisterNotFound(NotFoundError):
+    """No ``cash_registers`` row has the id of the path."""
+
+    default_code = "register_not_found"
+    default_message = "Cash register not found."
+
+
+class SaleNotFound(NotFoundError):
+    """No sale of this client has this id at this register."""
+
+    default_code = "sale_not_found"
+    default_message = "Sale not found."
+
+
 # --- 409 / 422: safe retries -------------------------------------------------------------------
 class ConflictError(PaymentError):
     status_code = 409
@@ -290,6 +332,14 @@ class RequiresKoha(ConflictError):
     default_code = "requires_koha"
     default_message = ("Paying this off would make Koha renew or return an item, which kohapay "
                        "cannot do; take this payment in Koha.")
+
+
+class PaymentVoided(ConflictError):
+    """The payment to refund was voided in Koha since (its credit's status is VOID): the money
+    was given back already; there is nothing to refund."""
+
+    default_code = "payment_voided"
+    default_message = "This payment was voided in Koha; there is nothing to refund."
 
 
 class IdempotencyKeyReused(PaymentError):

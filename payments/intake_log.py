@@ -1,7 +1,10 @@
 """One structured log line per intake, on the logger ``kohapay.intake``.
 
 Every ``POST /patrons/{id}/account/payments`` — recorded, replayed or refused — ends with one JSON
-object on one line: who (client id and name), for which patron, the payment id, the amount, the
+object on one line (so does every sale, ``POST /cash_registers/{id}/sales``, its ``payment_id``
+the sale's id and no patron, and every refund, its ``payment_id`` the refunded payment's or
+sale's and its amount the money given back): who (client id and name), for which patron, the
+payment id, the amount, the
 ``Idempotency-Key``, the outcome (``created``, ``replayed`` or ``refused`` with the ``error_code``)
 and how long it took. Never a secret: no token, no ``Authorization`` header, no client secret and
 no request body beyond the amount — the key and ids are the client's own references.
@@ -86,7 +89,7 @@ def _outcome(request, response) -> dict:
     if response.status_code == 201:
         replayed = response.get("Idempotent-Replayed") == "true"
         return {"outcome": "replayed" if replayed else "created", "status": 201,
-                "error_code": None, "payment_id": body.get("payment_id"),
+                "error_code": None, "payment_id": body.get("payment_id", body.get("sale_id")),
                 "amount": _paid(body)}
     return {"outcome": "refused", "status": response.status_code,
             "error_code": body.get("error_code"), "payment_id": body.get("payment_id"),
@@ -94,7 +97,10 @@ def _outcome(request, response) -> dict:
 
 
 def _paid(body: dict):
-    """The amount paid: a charge's debit amount, or minus a payment's credit amount."""
+    """The amount paid: a charge's debit amount, or minus a payment's credit amount; for a
+    refund, the amount given back."""
+    if "refunds" in body:
+        return _text(body.get("amount"))
     if body.get("debit"):
         return _text(body["debit"].get("amount"))
     amount = (body.get("credit") or {}).get("amount")

@@ -1,6 +1,7 @@
 """What a Koha API key may do: its owner's Koha permissions, checked on every request against the
 requirement the view names — Koha's own for the same operation (``koha.identity.permissions``:
-``RECORD_PAYMENT`` for intakes; ``SELL``, ``REFUND``, ``CASHUP`` for the operations to come).
+``RECORD_PAYMENT`` for intakes, ``SELL`` for sales, ``REFUND`` and ``ANONYMOUS_REFUND`` for the
+refunds of a patron's payment and of a sale; ``CASHUP`` for the operations to come).
 
 kohapay's own clients are not Koha identities: their scope (libraries, registers, debit types)
 is their authorization, as before. A view that names no requirement is closed to Koha keys, so a

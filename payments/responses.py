@@ -107,8 +107,8 @@ def intake_response_body(*, patron_id, external_id, balance, debit, credit, offs
     them), built directly because running DRF's nested serializers cost ~0.45 ms per intake."""
     return {
         "payment_id": credit.pk, "patron_id": patron_id, "external_id": external_id,
-        "balance": _amount(balance), "debit": _debit(debit), "credit": _credit(credit),
-        "offsets": [_offset(offset) for offset in offsets],
+        "balance": _amount(balance), "debit": debit_body(debit), "credit": credit_body(credit),
+        "offsets": [offset_body(offset) for offset in offsets],
     }
 
 
@@ -118,14 +118,15 @@ def payment_response_body(*, patron_id, external_id, balance, credit, debits,
     ``PaymentOfDebitsResultSerializer`` produces (built directly, as ``intake_response_body``)."""
     return {
         "payment_id": credit.pk, "patron_id": patron_id, "external_id": external_id,
-        "balance": _amount(balance), "credit": _credit(credit),
-        "debits": [_debit(debit) for debit in debits],
-        "offsets": [_offset(offset) for offset in offsets],
+        "balance": _amount(balance), "credit": credit_body(credit),
+        "debits": [debit_body(debit) for debit in debits],
+        "offsets": [offset_body(offset) for offset in offsets],
     }
 
 
-def _debit(line) -> dict:
-    """Koha's ``debit`` (``KohaDebitSerializer``)."""
+def debit_body(line) -> dict:
+    """Koha's ``debit`` (``KohaDebitSerializer``) of a line as stored; also the sales' and
+    refunds' answers (``payments.sales.responses``)."""
     return {
         "account_line_id": line.accountlines_id, "amount": _amount(line.amount),
         "amount_outstanding": _amount(line.amountoutstanding),
@@ -139,7 +140,7 @@ def _debit(line) -> dict:
     }
 
 
-def _credit(line) -> dict:
+def credit_body(line) -> dict:
     """Koha's ``credit`` (``KohaCreditSerializer``)."""
     return {
         "account_line_id": line.accountlines_id, "amount": _amount(line.amount),
@@ -154,7 +155,7 @@ def _credit(line) -> dict:
     }
 
 
-def _offset(offset) -> dict:
+def offset_body(offset) -> dict:
     return {"offset_id": offset.id, "type": offset.type, "credit_id": offset.credit_id,
             "debit_id": offset.debit_id, "amount": _amount(offset.amount)}
 

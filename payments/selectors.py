@@ -165,15 +165,34 @@ def intakes_by_key_or_external_id(client: ApiClient, key: str | None,
     return list(lookups[0].union(*lookups[1:], all=True))
 
 
+PAYMENT_KINDS = (Intake.Kind.CHARGE, Intake.Kind.PAY)  # a refund of a payment has its patron too
+
+
 def client_intake(client: ApiClient, *, patron_id: int, payment_id: int) -> Intake | None:
     """The client's own intake of this payment: a client never sees another client's."""
-    return Intake.objects.filter(client=client, patron_id=patron_id, payment_id=payment_id).first()
+    return Intake.objects.filter(client=client, patron_id=patron_id, payment_id=payment_id,
+                                 kind__in=PAYMENT_KINDS).first()
 
 
 def client_intakes(client: ApiClient, *, patron_id: int, external_id: str | None = None,
                    limit: int = 100) -> list[Intake]:
-    """The client's intakes for a patron, newest first; with ``external_id``, at most one."""
-    intakes = Intake.objects.filter(client=client, patron_id=patron_id)
+    """The client's payments for a patron, newest first; with ``external_id``, at most one."""
+    intakes = Intake.objects.filter(client=client, patron_id=patron_id, kind__in=PAYMENT_KINDS)
     if external_id is not None:
         intakes = intakes.filter(external_id=external_id)
     return list(intakes.order_by("-created_at", "-id")[:limit])
+
+
+# --- what a refund reads before its transaction ------------------------------------------------
+@dataclass(frozen=True)
+class CreditPlace:
+    """Where a payment's (or a sale's) credit was taken: its register and library."""
+
+    register_id: int | None
+    library_id: str | None
+
+
+def credit_place(credit_id: int) -> CreditPlace | None:
+    """The register and library of a credit kohapay recorded, None if Koha deleted it since."""
+    row = AccountLine.objects.filter(pk=credit_id).values_list("register_id", "library_id").first()
+    return None if row is None else CreditPlace(*row)

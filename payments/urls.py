@@ -8,6 +8,12 @@ from payments.discovery import (
     PatronAccountView,
     PaymentTypesView,
 )
+from payments.sales.views import (
+    PaymentRefundsView,
+    RegisterSalesView,
+    RegisterSaleView,
+    SaleRefundsView,
+)
 from payments.views import PatronPaymentsView, PatronPaymentView, TokenView
 
 app_name = "payments"
@@ -22,4 +28,14 @@ urlpatterns = [
          name="payments"),
     path("patrons/<str:patron_id>/account/payments/<str:payment_id>",
          PatronPaymentView.as_view(), name="payment"),
+    # Sales without a patron at a register (payments.sales: Koha's point of sale).
+    path("cash_registers/<str:cash_register_id>/sales", RegisterSalesView.as_view(),
+         name="sales"),
+    path("cash_registers/<str:cash_register_id>/sales/<str:sale_id>",
+         RegisterSaleView.as_view(), name="sale"),
+    # Refunds through a register (payments.sales, services.refund: Koha's reduce + payout).
+    path("patrons/<str:patron_id>/account/payments/<str:payment_id>/refunds",
+         PaymentRefundsView.as_view(), name="payment_refunds"),
+    path("cash_registers/<str:cash_register_id>/sales/<str:sale_id>/refunds",
+         SaleRefundsView.as_view(), name="sale_refunds"),
 ]

@@ -91,7 +91,7 @@ def register_csv(register: CashRegister, table: RegisterTable) -> HttpResponse:
 DAY_HEADER = [
     "line_id", "time", "kind", "type_code", "type_description", "description", "paid_lines",
     "amount", "payment_type", "patron_cardnumber", "patron_name", "recorded_by_cardnumber",
-    "recorded_by_name", "kohapay_client", "external_id",
+    "recorded_by_name", "kohapay_client", "external_id", "refunded_lines",
 ]
 
 
@@ -101,18 +101,23 @@ def day_csv(register: CashRegister, days: DayRange, table: DayTable) -> HttpResp
     return csv_response(filename, DAY_HEADER, rows)
 
 
-def _day_row(line) -> list:
-    paid = "; ".join(
+def _links(links) -> str:
+    return "; ".join(
         f"{link.line_id} {link.type_code or ''} {plain_text(link.amount)}".replace("  ", " ")
-        for link in line.linked
+        for link in links
     )
+
+
+def _day_row(line) -> list:
+    """``kind``: ``sale``, ``refund``, ``credit`` or ``debit`` (``DayLine.kind``)."""
     return [
-        line.line_id, line.time.isoformat(), "credit" if line.is_credit else "debit",
-        _text(line.type_code), _text(line.type_description), _text(line.description), paid,
+        line.line_id, line.time.isoformat(), line.kind,
+        _text(line.type_code), _text(line.type_description), _text(line.description),
+        _links(line.linked),
         plain_text(line.amount), _text(line.payment_type),
         *_patron_cells(line.patron),
         _text(line.manager.cardnumber if line.manager else ""), _text(line.manager.name if line.manager else ""),
-        _text(line.client_name), _text(line.external_id),
+        _text(line.client_name), _text(line.external_id), _links(line.refunded),
     ]
 
 

@@ -4,7 +4,13 @@ Patrons' names and card numbers are read only for users who may see them (``day_
 patrons=False)``: not even selected; each such line's patron is ``HIDDEN``).
 
 Three queries whatever the number of lines: the lines (with patron, staff and types joined), the
-offsets linking them to the lines they paid or consumed, and kohapay's intake records of them.
+offsets linking them to the lines they paid or consumed, and kohapay's intake records of them
+(the one that wrote a credit, or the refund behind a payout) — four on a day with refunds: what
+each refund credit paid out through a payout had refunded (the debits ``reduce`` linked it to).
+
+A **sale** (Koha's PURCHASE credit) lists the items it sold; a **refund** (a PAYOUT of REFUND
+credits: money given back) lists what it refunded; ``DayLine.kind`` says which, for the page and
+the CSV.
 Each reads only the columns the page and its CSV show, as plain rows (``values``): a busy day
 has hundreds of lines, and building a model instance per line, patron, type and offset cost more
 than the queries themselves. (Written as SQL they were 13–15 % faster on the page in issue 13's
@@ -17,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Case, F, Q, When
 
 from koha.models import AccountOffset
 from koha.models.patrons import display_name
@@ -69,6 +75,15 @@ class DayLine:
     client_name: str | None  # the kohapay API client that recorded it, if any
     external_id: str | None
     intake_id: int | None
+    refunded: tuple[LinkedLine, ...] = ()  # a refund's payout: the debits given money back for
+
+    @property
+    def kind(self) -> str:
+        """``sale`` (a PURCHASE credit: a sale without a patron), ``refund`` (a payout of REFUND
+        credits), else ``credit`` or ``debit``."""
+        if self.is_credit:
+            return SALE if self.type_code == "PURCHASE" else "credit"
+        return REFUND if self.refunded else "debit"
 
 
 LINE_FIELDS = (
@@ -78,6 +93,8 @@ LINE_FIELDS = (
 )
 PATRON_FIELDS = ("patron__cardnumber", "patron__firstname", "patron__surname")
 HIDDEN = Person(None, None, None, None, hidden=True)
+WROTE_THE_CREDIT = (Intake.Kind.CHARGE, Intake.Kind.PAY, Intake.Kind.SALE)
+SALE, REFUND = "sale", "refund"
 
 
 def day_lines(register_id: int, day: date, payment_type: str | None = None,
@@ -91,15 +108,49 @@ def day_lines(register_id: int, day: date, payment_type: str | None = None,
     if not lines:
         return []
     linked = _linked_lines(lines)
-    intakes = {
-        row[0]: row[1:]
-        for row in Intake.objects.filter(payment_id__in=[ln["accountlines_id"] for ln in lines])
-        .values_list("payment_id", "pk", "external_id", "client__name")
-    }
+    refunded = _refunded(linked, lines)
+    intakes = _intakes(lines)
     return [
-        _day_line(line, linked[line["accountlines_id"]], intakes.get(line["accountlines_id"]))
+        _day_line(line, linked[line["accountlines_id"]], intakes.get(line["accountlines_id"]),
+                  refunded.get(line["accountlines_id"], ()))
         for line in lines
     ]
+
+
+def _intakes(lines: list[dict]) -> dict[int, tuple]:
+    """line id → (intake id, external id, client name) of the kohapay intake behind it: the one
+    that wrote a credit (a charge's, a payment's, a sale's — a refund's intake names the credit
+    it refunded, not one it wrote), or the refund whose payout the line is."""
+    ids = [ln["accountlines_id"] for ln in lines]
+    wrote = Q(payment_id__in=ids, kind__in=WROTE_THE_CREDIT)
+    paid_out = Q(kind=Intake.Kind.REFUND, lines__payout_id__in=ids)
+    rows = (Intake.objects.filter(wrote | paid_out)
+            .annotate(line_id=Case(When(kind=Intake.Kind.REFUND, then=F("lines__payout_id")),
+                                   default=F("payment_id")))
+            .values_list("line_id", "pk", "external_id", "client__name"))
+    return {row[0]: row[1:] for row in rows}
+
+
+def _refunded(linked: dict[int, list[LinkedLine]], lines: list[dict]
+              ) -> dict[int, tuple[LinkedLine, ...]]:
+    """payout id → what the REFUND credits it paid out had refunded: the debits each credit is
+    linked to by ``reduce``'s APPLY (0 when the debit was paid), each with the money the payout
+    gave back for it. No query on a day without refunds."""
+    payouts = {ln["accountlines_id"] for ln in lines if not ln["credit_type_id"]}
+    paid_out = {link.line_id: (payout, link.amount) for payout in payouts
+                for link in linked.get(payout, ()) if link.type_code == "REFUND"}
+    if not paid_out:
+        return {}
+    offsets = (AccountOffset.objects.filter(credit_id__in=paid_out, type="APPLY",
+                                            debit__isnull=False)
+               .exclude(debit__debit_type_id="PAYOUT").order_by("id").values(*OFFSET_FIELDS))
+    found: dict[int, list[LinkedLine]] = defaultdict(list)
+    for offset in offsets:
+        payout, amount = paid_out[offset["credit_id"]]
+        link = _linked(offset, "debit", "debit_type")
+        found[payout].append(LinkedLine(link.line_id, link.type_code, link.type_description,
+                                        link.description, amount))
+    return {payout: tuple(links) for payout, links in found.items()}
 
 
 def day_totals(lines: list[DayLine]) -> Totals:
@@ -157,7 +208,8 @@ def _person(line: dict, field: str) -> Person | None:
                   line[f"{field}__firstname"], line[f"{field}__surname"])
 
 
-def _day_line(line: dict, linked: list[LinkedLine], intake: tuple | None) -> DayLine:
+def _day_line(line: dict, linked: list[LinkedLine], intake: tuple | None,
+              refunded: tuple[LinkedLine, ...]) -> DayLine:
     is_credit = line["credit_type_id"] is not None
     type_field = "credit_type" if is_credit else "debit_type"
     intake_id, external_id, client_name = intake or (None, None, None)
@@ -177,4 +229,5 @@ def _day_line(line: dict, linked: list[LinkedLine], intake: tuple | None) -> Day
         client_name=client_name,
         external_id=external_id,
         intake_id=intake_id,
+        refunded=refunded,
     )

@@ -1,6 +1,6 @@
 """Test bed: real MariaDB, with the Koha tables created from the project's own schema; the
 fixtures every test package shares (the §10 world and what its patron already owes, a kiosk
-with a token, dashboard users).
+with a token — paying, selling and refunding —, dashboard users).
 Helpers that are not fixtures are in ``tests/helpers.py``."""
 import time
 from datetime import timedelta
@@ -14,8 +14,17 @@ from django.utils import timezone
 
 from koha import schema as kohaschema
 from payments.services.clients import create_api_client
-from tests.factories import build_koha_world, koha_debit, koha_staff
-from tests.helpers import bearer_client, get_token, log_in, payments_url
+from tests.factories import DebitTypeFactory, build_koha_world, koha_debit, koha_staff
+from tests.helpers import (
+    bearer_client,
+    get_token,
+    log_in,
+    payment_refunds_url,
+    payments_url,
+    sale_body,
+    sale_refunds_url,
+    sales_url,
+)
 
 
 def pytest_sessionstart(session):
@@ -104,6 +113,53 @@ def pay(kiosk):
         payload = {**payload, **overrides}
         headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
         return (api or kiosk.api).post(payments_url(patron_id), payload, format="json", **headers)
+
+    return post
+
+
+# --- sales (issue 16) ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def for_sale(koha):
+    """What CPL sells at its kiosk beside PRINT: a copy card (can_be_sold), and two types the
+    point of sale does not offer — an invoice-only fee and an archived one."""
+    return SimpleNamespace(
+        copycard=DebitTypeFactory(code="COPYCARD", description="Copy card"),
+        invoice_only=DebitTypeFactory(code="BINDING", description="Binding", can_be_sold=False),
+        archived=DebitTypeFactory(code="OLDPRINT", description="Old printing", archived=True),
+    )
+
+
+@pytest.fixture
+def sell(kiosk, for_sale):
+    """POST a sale at register 1 (or ``register_id``) as the kiosk; returns the response."""
+
+    def post(body: dict | None = None, *, register_id=1, key=None, api=None, **overrides):
+        payload = sale_body() if body is None else body
+        payload = {**payload, **overrides} if overrides else payload
+        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+        return (api or kiosk.api).post(sales_url(register_id), payload, format="json",
+                                       **headers)
+
+    return post
+
+
+# --- refunds (issue 16) -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def refund(kiosk):
+    """POST a refund as the kiosk: of payment ``payment_id`` (patron 42, or ``patron_id``), or of
+    sale ``sale_id`` (register 1, or ``register_id``); the body defaults to all of it, in cash."""
+
+    def post(*, payment_id=None, sale_id=None, patron_id=42, register_id=1, key=None, api=None,
+             **body):
+        url = (payment_refunds_url(payment_id, patron_id) if sale_id is None
+               else sale_refunds_url(sale_id, register_id))
+        headers = {"HTTP_IDEMPOTENCY_KEY": key} if key is not None else {}
+        return (api or kiosk.api).post(url, {"payout_type": "CASH", **body}, format="json",
+                                       **headers)
 
     return post
 

@@ -22,7 +22,9 @@ from koha.models import (
     UserFlag,
     UserPermission,
 )
+from koha import recipes
 from koha.identity import passwords
+from koha.recipes import SaleItem
 from koha.schema.reference_data import install_reference_data
 
 
@@ -123,28 +125,21 @@ def charge_and_pay(*, register, at, amount, patron, manager, debit_type="PRINT",
     return Paid(debit, credit)
 
 
-def pos_sale(*, register, at, items, manager, payment_type="CASH") -> Paid:
-    """Koha::Charges::Sales::purchase: anonymous debits without register, one PURCHASE credit
-    with it (spec §7.2). ``items``: [(debit type, amount)]; returns the last debit and the
-    credit."""
-    debits = []
-    for code, amount in items:
-        debit = AccountLineFactory(
-            date=at, amount=Decimal(amount), amountoutstanding=0, debit_type_id=code,
-            description=None, note="1", manager=manager, library=register.library,
-        )
-        _offset("CREATE", Decimal(amount), debit=debit)
-        debits.append(debit)
-    total = sum(Decimal(a) for _, a in items)
-    credit = AccountLineFactory(
-        date=at, amount=-total, amountoutstanding=0, credit_type_id="PURCHASE",
-        payment_type=payment_type, manager=manager, library=register.library, register=register,
-        note="POS SALE",
-    )
-    _offset("CREATE", -total, credit=credit)
-    for debit in debits:
-        _offset("APPLY", -debit.amount, credit=credit, debit=debit)
-    return Paid(debits[-1], credit)
+def pos_sale(*, register, at, items, manager, payment_type="CASH",
+             interface="intranet") -> Paid:
+    """Koha::Charges::Sales::purchase, from Koha's own recipe (``koha.recipes.sale``, spec §7.2):
+    anonymous debits without register, one PURCHASE credit with it, every line settled.
+    ``items``: (debit type, price[, quantity]); returns the last debit and the credit."""
+    sold = tuple(SaleItem(code, Decimal(price), int(rest[0]) if rest else 1)
+                 for code, price, *rest in items)
+    rows = recipes.sale(recipes.Sale(
+        manager_id=manager.pk, library_id=register.library_id, register_id=register.pk,
+        payment_type=payment_type, interface=interface, items=sold), at=at)
+    rows.settle()
+    for line in (*rows.debits, rows.credit):
+        line.save()
+    AccountOffset.objects.bulk_create(rows.offsets())
+    return Paid(rows.debits[-1], rows.credit)
 
 
 def payout(*, register, at, amount, patron, manager, payment_type="CASH") -> Paid:

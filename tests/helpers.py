@@ -42,6 +42,28 @@ def payments_url(patron_id=42, payment_id=None) -> str:
     return url if payment_id is None else f"{url}/{payment_id}"
 
 
+def sales_url(register_id=1, sale_id=None) -> str:
+    url = f"/api/v1/cash_registers/{register_id}/sales"
+    return url if sale_id is None else f"{url}/{sale_id}"
+
+
+def payment_refunds_url(payment_id, patron_id=42) -> str:
+    return f"{payments_url(patron_id, payment_id)}/refunds"
+
+
+def sale_refunds_url(sale_id, register_id=1) -> str:
+    return f"{sales_url(register_id, sale_id)}/refunds"
+
+
+def sale_body(*items, payment_type="CASH", **properties) -> dict:
+    """The body of a sale (issue 16): ``items`` as (debit type, price, quantity) triples;
+    default one PRINT at 0.20 × 12."""
+    items = items or (("PRINT", "0.20", 12),)
+    return {"payment_type": payment_type, **properties,
+            "items": [{"debit_type": code, "price": price, "quantity": quantity}
+                      for code, price, quantity in items]}
+
+
 def get_token(credentials) -> str:
     response = APIClient().post(TOKEN_URL, {
         "grant_type": "client_credentials", "client_id": credentials.client_id,

@@ -31,7 +31,8 @@ from koha.models import PermissionCode, UserFlag, UserPermission
 # the route or page that does the same thing.
 RECORD_PAYMENT = {"updatecharges": "remaining_permissions"}  # REST POST …/account/credits, …/debits
 SELL = {"cash_management": "takepayment"}  # pos/pay.pl
-REFUND = {"updatecharges": "refund"}
+REFUND = {"updatecharges": "refund"}  # members/boraccount.pl: refund a patron's paid charge
+ANONYMOUS_REFUND = {"cash_management": "anonymous_refund"}  # pos/register.pl: refund a sale
 CASHUP = {"cash_management": "cashup"}  # pos/register.pl's cashup, REST cashups
 VIEW_REGISTERS = {"catalogue": 1, "cash_management": ["cashup", "anonymous_refund"]}
 SEE_PATRONS = {"borrowers": "edit_borrowers"}

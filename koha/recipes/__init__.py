@@ -6,6 +6,7 @@ thousands at a time — so a recipe never touches the database.
 - ``pay``: ``Koha::Account->pay`` of debits the patron already owes (spec §3.3–3.5), and
   ``circulation_effects``: what its ``apply`` would do to circulation beyond the ledger;
 - ``sale``: a point-of-sale sale without a patron, ``Koha::Charges::Sales::purchase`` (§7.2);
+- ``refund``: the refund of a paid charge, ``Line::reduce`` (REFUND) then ``Line::payout``;
 - ``credits``: the PAYMENT credit both share (``add_credit``: the line, its ``statistics`` row,
   its FINES log).
 
@@ -23,8 +24,18 @@ from koha.recipes.pay import (
     circulation_effects,
     pay,
 )
+from koha.recipes.refund import (
+    PAID,
+    REFUNDED,
+    CannotRefund,
+    Refund,
+    Refunded,
+    RefundRows,
+    refund,
+)
 from koha.recipes.sale import Sale, SaleItem, SaleRows, sale
 
-__all__ = ["RENEW", "RETURN_LOST", "ChargeAndPay", "ChargeAndPayRows", "Circulation",
-           "CirculationEffect", "Owed", "Payment", "PaymentRows", "Sale", "SaleItem", "SaleRows",
-           "charge_and_pay", "circulation_effects", "pay", "sale"]
+__all__ = ["PAID", "REFUNDED", "RENEW", "RETURN_LOST", "CannotRefund", "ChargeAndPay",
+           "ChargeAndPayRows", "Circulation", "CirculationEffect", "Owed", "Payment",
+           "PaymentRows", "Refund", "RefundRows", "Refunded", "Sale", "SaleItem", "SaleRows",
+           "charge_and_pay", "circulation_effects", "pay", "refund", "sale"]

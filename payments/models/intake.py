@@ -74,16 +74,28 @@ class ApiClient(models.Model):
 
 
 class Intake(models.Model):
-    """One payment recorded through kohapay: the idempotency record and the audit link between a
-    client's request and the Koha lines it produced. Written in the same transaction as them.
+    """One write kohapay made into Koha's ledger for a client: the idempotency record and the
+    audit link between the client's request and the Koha lines it produced. Written in the same
+    transaction as them. One table for every kind, so that an ``Idempotency-Key`` and an
+    ``external_id`` are unique per client whatever the kind of request.
 
-    Two kinds: a **charge** (the debit it created and the PAYMENT credit that paid it: ``debit``
-    and ``payment``), and a **pay** of debits the patron already owed (``payment`` only; the
-    debits it paid are its credit's APPLY offsets, and the stored response lists them)."""
+    Four kinds:
+
+    - a **charge** (the debit it created and the PAYMENT credit that paid it: ``debit`` and
+      ``payment``);
+    - a **pay** of debits the patron already owed (``payment`` only; the debits it paid are its
+      credit's APPLY offsets, and the stored response lists them);
+    - a **sale** without a patron (``patron`` empty; ``payment`` is the PURCHASE credit, the
+      sale's id; its item debits are its APPLY offsets and the stored response lists them);
+    - a **refund** of one of the client's payments or sales (``payment`` is the refunded credit —
+      the PAYMENT or the PURCHASE —, ``patron`` the payment's patron or empty for a sale; the
+      Koha lines it wrote are its ``RefundLine`` rows)."""
 
     class Kind(models.TextChoices):
         CHARGE = "charge", "charge and pay"
         PAY = "pay", "pay existing debits"
+        SALE = "sale", "sale without a patron"
+        REFUND = "refund", "refund of a payment or a sale"
 
     client = models.ForeignKey(ApiClient, models.PROTECT, related_name="intakes")
     # On MariaDB/MySQL both columns get a binary, no-pad collation (migration 0002): keys and
@@ -96,11 +108,13 @@ class Intake(models.Model):
     external_id = models.CharField(max_length=100, null=True, blank=True)
     request_hash = models.CharField(max_length=64, help_text="SHA-256 of the canonical request")
     patron = models.ForeignKey(
-        "koha.Patron", models.DO_NOTHING, db_constraint=False, related_name="+"
+        "koha.Patron", models.DO_NOTHING, db_constraint=False, related_name="+", null=True,
+        blank=True, help_text="The patron; none for a sale (or the refund of one).",
     )
     payment = models.ForeignKey(
         "koha.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+",
-        help_text="The PAYMENT credit (accountlines_id).",
+        help_text="The PAYMENT credit (accountlines_id); a sale's PURCHASE credit; for a "
+                  "refund, the credit of the payment or sale it refunded.",
     )
     debit = models.ForeignKey(
         "koha.AccountLine", models.DO_NOTHING, db_constraint=False, related_name="+",

@@ -1,6 +1,8 @@
 """What ``verify_ledger`` looks for (``ledger_check``): each check a condition over a queryset of
-kohapay's intakes (pass 1: a charge's checks, ``intake_…``, and a payment of existing debits',
-``intake_pay_…``) or of Koha's register lines (pass 2), true for a finding."""
+kohapay's intakes (pass 1: a charge's checks, ``intake_…``, a payment of existing debits',
+``intake_pay_…``, a sale's and a refund's, ``intake_sale_…``/``intake_refund…``), of Koha's
+register lines (pass 2), or of the Koha lines of kohapay's refunds (pass 3,
+``audit_till_checks``), true for a finding."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,6 +15,7 @@ from koha.fields import MoneyField
 from koha.models import AccountOffset
 from payments.services.audit_expressions import (
     CHARGE,
+    PAY,
     Check,
     JsonValue,
     amount,
@@ -20,12 +23,14 @@ from payments.services.audit_expressions import (
     debit,
     differ,
     negated,
+    refunded_by_kohapay,
     same,
     unchanged,
 )
 from payments.services.audit_pay_checks import PAY_CHECKS
+from payments.services.audit_till_checks import REFUND_CHECKS, REFUND_LINE_CHECKS, SALE_CHECKS
 
-__all__ = ["INTAKE_CHECKS", "LINE_CHECKS", "Check"]
+__all__ = ["INTAKE_CHECKS", "LINE_CHECKS", "REFUND_LINE_CHECKS", "Check"]
 
 
 # --- pass 1: kohapay's intakes -----------------------------------------------------------------
@@ -86,8 +91,9 @@ INTAKE_CHECKS = [
           charge(_apply_missing)),
     Check("intake_outstanding", "anomaly",
           "the debit or the credit is still outstanding (and Koha has changed neither since)",
-          charge(lambda: unchanged() & (differ(debit("amountoutstanding"), 0)
-                                        | differ(credit("amountoutstanding"), 0)))),
+          charge(lambda: (unchanged() | refunded_by_kohapay())
+                 & (differ(debit("amountoutstanding"), 0)
+                    | differ(credit("amountoutstanding"), 0)))),
     Check("intake_place_mismatch", "anomaly",
           "the debit carries a register, or the credit's register or library is not the "
           "response's, or debit, credit and register are not of one library",
@@ -96,13 +102,17 @@ INTAKE_CHECKS = [
           "the stored response names other rows than the intake record",
           charge(_response_mismatch)),
     *PAY_CHECKS,
+    *SALE_CHECKS,
+    *REFUND_CHECKS,
     Check("intake_changed_by_koha", "notice",
-          "Koha changed the payment or the charge later (e.g. a VOID payment, a REFUNDED charge)",
-          lambda: ~unchanged()),
+          "Koha changed the payment or the charge later (e.g. a VOID payment, a charge "
+          "REFUNDED at Koha's desk; kohapay's own refunds are not changes)",
+          lambda: ~(unchanged() | (CHARGE & refunded_by_kohapay()))),
     Check("intake_patron_removed", "notice",
           "Koha removed or anonymised the patron (the lines' borrowernumber is NULL)",
+          # a sale has no patron to remove
           lambda: (CHARGE & Q(IsNull(debit("patron_id"), True)))
-          | Q(IsNull(credit("patron_id"), True))),
+          | ((CHARGE | PAY) & Q(IsNull(credit("patron_id"), True)))),
 ]
 
 # --- pass 2: Koha's register lines -------------------------------------------------------------

@@ -11,6 +11,7 @@ from django.db.models import (
     BooleanField,
     Case,
     CharField,
+    Exists,
     ExpressionWrapper,
     F,
     Func,
@@ -98,6 +99,15 @@ def amount(source=None) -> Cast:
 def unchanged() -> Q:
     """Koha has not changed the lines since (a pay has no debit of its own: its NULL passes)."""
     return Q(IsNull(debit("status"), True)) & Q(IsNull(credit("status"), True))
+
+
+def refunded_by_kohapay() -> Q:
+    """The charge's debit is REFUNDED by kohapay's own refund of it, the payment otherwise as it
+    was: kohapay's doing, not a change Koha made (its amounts and outstanding are untouched)."""
+    from payments.models import RefundLine  # the models import this module's neighbours
+
+    return (Q(Exact(debit("status"), Value("REFUNDED"))) & Q(IsNull(credit("status"), True))
+            & Q(Exists(RefundLine.objects.filter(debit_id=OuterRef("debit_id")))))
 
 
 CHARGE, PAY = Q(kind="charge"), Q(kind="pay")

@@ -38,11 +38,23 @@ def validate_idempotency_key(header: str | None) -> str | None:
 def request_hash(patron_id: int, data: dict) -> str:
     """SHA-256 of the canonical request: the patron and the *validated* body (defaults filled in,
     amount in its exact shortest form), so ``2.5`` and ``"2.50"`` are the same request."""
-    canonical = {"patron_id": patron_id}
-    for name, value in data.items():
-        canonical[name] = str(value) if isinstance(value, Decimal) else value
-    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return fingerprint({"patron_id": patron_id}, data)
+
+
+def fingerprint(target: dict, data: dict) -> str:
+    """SHA-256 of what a request is about (``target``: the path's ids — for a sale or a refund
+    also the kind of request, so that no two routes ever share one) and its validated body;
+    Decimals, at any depth, in their exact shortest form."""
+    canonical = {**target, **data}
+    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      default=_exact)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _exact(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} has no canonical form")
 
 
 def previous_intake(*, client: ApiClient, idempotency_key: str | None, external_id: str | None,
@@ -58,10 +70,12 @@ def previous_intake(*, client: ApiClient, idempotency_key: str | None, external_
         return replay(by_key)
     by_reference = _with(found, "external_id", external_id)
     if by_reference is not None:
+        # external_id is unique per client across payments and sales: say which one holds it.
+        what = "sale" if by_reference.kind == Intake.Kind.SALE else "payment"
         raise err.DuplicateExternalId(
-            f"This client already recorded payment {by_reference.payment_id} with external_id "
+            f"This client already recorded {what} {by_reference.payment_id} with external_id "
             f"'{external_id}'.",
-            extra={"payment_id": by_reference.payment_id},
+            extra={f"{what}_id": by_reference.payment_id},
         )
     return None
 

@@ -12,12 +12,21 @@ once (conditional ``Count``s, i.e. ``SUM(CASE WHEN <check> …)``; the checks ar
    ``audit_pay_checks``): its PAYMENT credit of the patron is −A and at 0, with one CREATE
    offset of +A and APPLY offsets summing to −A, one per debit its response lists, each to a
    debit of the patron that owed something.
+   A sale (kind ``sale``, ``audit_till_checks``): its PURCHASE credit without patron is −total
+   and at 0 on the response's register, with its CREATE offset and one APPLY per item summing to
+   −total, each item an anonymous debit of the sale's library without register, paid off. A
+   refund (kind ``refund``): its lines exist and sum to its amount, it refunds a payment or sale
+   of its client; and no payment or sale is refunded above what it paid.
 2. **Register lines** (``accountlines`` with a ``register_id``): a charge carrying a register
    (only PAYOUT and CASHUP_DEFICIT debits are money leaving a till), a credit at a register of
    another library, a ``date`` later than its own ``timestamp`` (Koha's register history filters
    on ``timestamp``, so such a line would hide from a date range).
 3. **Cashup counts** (``kohapay_cashup_count``): each difference is counted − expected and, on
    a Koha with reconciliation, equals its surplus/deficit line (``audit_cashup_checks``).
+4. **Refund lines** (``kohapay_refund_line``: the Koha lines of each debit a refund gave money
+   back for): a REFUND credit of −a, PAID, at 0, without register; a PAYOUT of +a at 0 carrying
+   the refund's register and payout type; reduce's and payout's four offsets; one patron (or
+   none) on the three lines; the debit REFUNDED (a notice when Koha changed it later).
 
 Koha may legitimately change a payment later — void it (credit status VOID), refund or cancel the
 charge (debit status REFUNDED, CANCELLED …), anonymise the patron. Those intakes are *notices*,
@@ -38,9 +47,9 @@ from django.db.models import Count
 
 from koha.models import AccountLine
 from payments import sql
-from payments.models import CashupCount, Intake
+from payments.models import CashupCount, Intake, RefundLine
 from payments.services.audit_cashup_checks import CASHUP_CHECKS
-from payments.services.audit_checks import INTAKE_CHECKS, LINE_CHECKS, Check
+from payments.services.audit_checks import INTAKE_CHECKS, LINE_CHECKS, REFUND_LINE_CHECKS, Check
 
 EXAMPLES = 10
 
@@ -60,6 +69,7 @@ class LedgerReport:
     intakes: int = 0
     register_lines: int = 0
     cashup_counts: int = 0
+    refund_lines: int = 0
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -80,8 +90,10 @@ def verify_ledger(*, since: datetime | None = None, examples: int = EXAMPLES) ->
             sql.read_only_snapshot()  # before the transaction's first read
         intakes = Intake.objects.all()
         lines = AccountLine.objects.filter(register_id__isnull=False)
+        refund_lines = RefundLine.objects.all()
         if since is not None:
             intakes, lines = intakes.filter(created_at__gte=since), lines.filter(date__gte=since)
+            refund_lines = refund_lines.filter(refund__created_at__gte=since)
         report.intakes, findings = _run_pass(intakes, INTAKE_CHECKS, examples)
         report.findings += findings
         report.register_lines, findings = _run_pass(lines, LINE_CHECKS, examples)
@@ -90,6 +102,8 @@ def verify_ledger(*, since: datetime | None = None, examples: int = EXAMPLES) ->
         if since is not None:
             counts = counts.filter(cashup__created_at__gte=since)
         report.cashup_counts, findings = _run_pass(counts, CASHUP_CHECKS, examples)
+        report.findings += findings
+        report.refund_lines, findings = _run_pass(refund_lines, REFUND_LINE_CHECKS, examples)
         report.findings += findings
     return report
 

@@ -118,3 +118,22 @@ def test_the_demo_leaves_fines_and_its_printed_example_pays_them(koha):
     assert response.status_code == 201, response.content
     fine.refresh_from_db()
     assert fine.amountoutstanding == 0
+def test_the_demo_shows_a_sale_and_it_is_recorded(koha):
+    """Last, a sale to a visitor at the same register, with the same token: Koha's point of sale
+    rows, no patron — for the demo's Koha key (its owner holds cash_management) and its client."""
+    from demo.catalogue import KIOSK_FLAGS
+
+    Patron.objects.filter(pk=51).update(userid="kohapay_kiosk", flags=KIOSK_FLAGS)
+    SystemPreference.objects.update_or_create(variable="RESTOAuth2ClientCredentials",
+                                              defaults={"value": "1"})
+    for lines in (create_demo_api_key(), create_demo_client()):
+        curl = [line for line in lines if "curl -s" in line][-1]
+        path = re.search(r"http://127\.0\.0\.1:8000(\S+)", curl).group(1)
+        assert path == "/api/v1/cash_registers/1/sales"
+        body = json.loads(re.search(r"-d '(\{.*\})'", curl).group(1))
+        response = bearer_client(get_token(credentials_from(lines))).post(path, body,
+                                                                         format="json")
+        assert response.status_code == 201, response.content
+        credit = AccountLine.objects.get(pk=response.json()["sale_id"])
+        assert (credit.credit_type_id, credit.patron_id, credit.register_id) == (
+            "PURCHASE", None, 1)

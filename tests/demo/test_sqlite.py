@@ -93,21 +93,41 @@ def test_the_demo_builds_on_sqlite_keeps_kohas_invariants_and_serves_a_page(demo
     try:
         assert fetch(server, f"http://127.0.0.1:{port}/admin/login/", time.monotonic() + 60) == 200
         assert printed_discovery_calls(credentials.read_text(), port) == [200, 200]
+        assert printed_sale(credentials.read_text(), port) == (201, "PURCHASE")
     finally:
         server.terminate()
         server.wait(timeout=15)
 
 
-def printed_discovery_calls(printed: str, port: int) -> list[int]:
-    """The demo Koha key's printed discovery curls (its registers, a patron's account), sent with
-    a token of that key to the SQLite-served demo: their statuses."""
+def key_token(printed: str, base: str) -> str:
+    """A token of the demo Koha key whose credentials were printed first."""
     client_id, secret = (re.search(rf"{name}:\s+(\S+)", printed).group(1)
                          for name in ("client_id", "client_secret"))
-    base = f"http://127.0.0.1:{port}"
     form = urllib.parse.urlencode({"grant_type": "client_credentials", "client_id": client_id,
                                    "client_secret": secret}).encode()
     with urllib.request.urlopen(f"{base}/api/v1/oauth/token", data=form, timeout=30) as answer:
-        token = json.load(answer)["access_token"]
+        return json.load(answer)["access_token"]
+
+
+def printed_sale(printed: str, port: int) -> tuple[int, str]:
+    """The demo Koha key's printed sale (issue 16), sent to the SQLite-served demo: its status
+    and the type of the credit it wrote."""
+    base = f"http://127.0.0.1:{port}"
+    line = next(line for line in printed.splitlines() if "/sales " in line)
+    path = re.search(r"http://127\.0\.0\.1:8000(\S+)", line).group(1)
+    body = re.search(r"-d '(\{.*\})'", line).group(1).encode()
+    request = urllib.request.Request(base + path, data=body, headers={
+        "Authorization": f"Bearer {key_token(printed, base)}",
+        "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        return answer.status, json.load(answer)["credit"]["type"]
+
+
+def printed_discovery_calls(printed: str, port: int) -> list[int]:
+    """The demo Koha key's printed discovery curls (its registers, a patron's account), sent with
+    a token of that key to the SQLite-served demo: their statuses."""
+    base = f"http://127.0.0.1:{port}"
+    token = key_token(printed, base)
     paths = re.findall(r"curl -s http://127\.0\.0\.1:8000(/api/v1/(?:cash_registers|patrons/\d+"
                        r"/account)) ", printed)
     statuses = []

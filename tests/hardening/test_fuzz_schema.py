@@ -78,7 +78,7 @@ def finance_session() -> str:
 def credentials_for(operation, live: dict) -> dict:
     if operation.path.endswith("/daily_totals"):
         return live["session"]  # register figures: dashboard users, never kiosk tokens
-    return live["bearer"]
+    return live["bearer"]  # the kiosks' routes, sales at a register among them
 
 
 def fuzz(operation, mode, authenticated, examples, live, tally: Counter):
@@ -113,6 +113,11 @@ def test_fuzzing_the_live_schema_finds_no_5xx_and_no_schema_violation(live):
         "POST /api/v1/cash_registers/{cash_register_id}/cashups/start",
         "GET /api/v1/cashups/{cashup_id}",
         "POST /api/v1/cash_registers/{cash_register_id}/settlements",
+        "POST /api/v1/cash_registers/{cash_register_id}/sales",
+        "GET /api/v1/cash_registers/{cash_register_id}/sales",
+        "GET /api/v1/cash_registers/{cash_register_id}/sales/{sale_id}",
+        "POST /api/v1/cash_registers/{cash_register_id}/sales/{sale_id}/refunds",
+        "POST /api/v1/patrons/{patron_id}/account/payments/{payment_id}/refunds",
     }
     tally = Counter()
     for operation in operations:
@@ -173,4 +178,44 @@ def known_good_requests(schema, live) -> Counter:
     assert account.status_code == 200 and account.json()["balance"] == 1.5
     assert [line["account_line_id"] for line in account.json()["outstanding_debits"]["lines"]] == [
         fine.pk]
+    known_good_sales(send, live)
+    known_good_refunds(send, live, payment_id=created.json()["payment_id"])
     return tally
+
+
+def known_good_sales(send, live) -> None:
+    """A sale (issue 16), replayed, then read back by id and by external_id."""
+    sales = "/api/v1/cash_registers/{cash_register_id}/sales"
+    selling = {**live["bearer"], "Idempotency-Key": "fuzz-known-good-sale"}
+    body = {"payment_type": "CASH", "external_id": "fuzz-sale-1",
+            "items": [{"debit_type": "PRINT", "price": 0.2, "quantity": 12}]}
+    for _ in range(2):
+        sold = send(sales, "POST", selling, path_parameters={"cash_register_id": 1}, body=body,
+                    media_type="application/json")
+    assert sold.status_code == 201 and sold.headers.get("idempotent-replayed") == ["true"]
+    sale_id = sold.json()["sale_id"]
+    found = send(f"{sales}/{{sale_id}}", "GET", live["bearer"],
+                 path_parameters={"cash_register_id": 1, "sale_id": sale_id})
+    assert found.status_code == 200
+    listed = send(sales, "GET", live["bearer"], path_parameters={"cash_register_id": 1},
+                  query={"external_id": "fuzz-sale-1"})
+    assert [sale["sale_id"] for sale in listed.json()] == [sale_id]
+    refunding = {**live["bearer"], "Idempotency-Key": "fuzz-known-good-sale-refund"}
+    for _ in range(2):
+        refunded = send(f"{sales}/{{sale_id}}/refunds", "POST", refunding,
+                        path_parameters={"cash_register_id": 1, "sale_id": sale_id},
+                        body={"amount": 1, "payout_type": "CASH", "reason": "printer jam"},
+                        media_type="application/json")
+    assert refunded.status_code == 201 and refunded.json()["refundable"] == 1.4
+
+
+def known_good_refunds(send, live, payment_id: int) -> None:
+    """The refund of the known-good payment (all of it), then a refund of nothing left."""
+    refunds = "/api/v1/patrons/{patron_id}/account/payments/{payment_id}/refunds"
+    path = {"patron_id": 42, "payment_id": payment_id}
+    refunded = send(refunds, "POST", live["bearer"], path_parameters=path,
+                    body={"payout_type": "CASH"}, media_type="application/json")
+    assert refunded.status_code == 201 and refunded.json()["amount"] == 2.5
+    nothing = send(refunds, "POST", live["bearer"], path_parameters=path,
+                   body={"payout_type": "CASH"}, media_type="application/json")
+    assert nothing.status_code == 400

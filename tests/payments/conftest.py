@@ -43,3 +43,4 @@ def key_pay(koha_key):
                                           format="json", **headers)
 
     return post
+

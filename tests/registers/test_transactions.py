@@ -71,3 +71,13 @@ def test_rows_escape_every_value_staff_or_patrons_wrote(koha):
     assert "<script>" not in html and "<b>" not in html
     assert "&lt;script&gt;x(&#34;y&#34;)&lt;/script&gt;" in html  # Jinja2 (MarkupSafe) writes " as &#34;
     assert "&lt;b&gt;Ann&lt;/b&gt;" in html
+
+
+def test_a_refunded_payment_still_shows_the_intake_that_took_it(koha, pay, refund):
+    """A refund's intake names the credit it refunded: the day shows the payment's own."""
+    from registers.selectors import local_today
+
+    payment = pay(external_id="EXT-9").json()["payment_id"]
+    assert refund(payment_id=payment, amount="1").status_code == 201
+    by_id = {line.line_id: line for line in day_lines(koha.register.id, local_today())}
+    assert (by_id[payment].client_name, by_id[payment].external_id) == ("Kiosk CPL", "EXT-9")

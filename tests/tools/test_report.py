@@ -58,3 +58,18 @@ def test_the_machine_calibration_is_stated_when_measured():
     text = report.render(run)
     assert "took 120.5 ms before and 310.0 ms after" in text
     assert "took 25.0 µs before and 101.5 µs after" in text
+
+
+def test_the_sale_and_refund_are_reported_against_the_same_floors():
+    from tests.helpers import bench_load
+
+    run = bench_results()
+    row = run["intake"]["per_clients"]["8"]
+    row["kohapay_sale"], row["kohapay_refund"] = bench_load(180.0), bench_load(225.0)
+    run["intake"]["verification"].update(sales_201=40, refunds_201=30)
+    text = report.render(run)
+    assert "## 2b. A sale of three items and a refund, against the same floors" in text
+    assert "| 8 | sale of three items | 180.0 |" in text and "| 0.36 | 0.2 |" in text
+    assert "| 8 | refund of 0.01 of a sale | 225.0 |" in text and "| 0.45 | 0.25 |" in text
+    assert "40 sales and 30 refunds answered 201 as well" in text
+    assert "2b." not in report.render(bench_results())  # an older run's results still render

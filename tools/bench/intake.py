@@ -1,5 +1,7 @@
 """Sections 1–3 of the benchmark: intake throughput and latency per concurrency, next to the
-physical floor, the framework floor and Koha's two-call flow, all in the same run.
+physical floor, the framework floor and Koha's two-call flow, all in the same run — and, at each
+concurrency, kohapay's sale of three items and its refund (``tools.bench.till``), against the
+same floors.
 
 kohapay writes into ``kp_bench_intake``; the floors and the two-call baseline write the same rows
 into ``kp_bench_floor`` (built identically), so kohapay's database holds only kohapay's intakes
@@ -12,7 +14,16 @@ import json
 import time
 import urllib.parse
 
-from tools.bench import cpu, databases, environment, loadgen, physical_floor, servers, setup_db
+from tools.bench import (
+    cpu,
+    databases,
+    environment,
+    loadgen,
+    physical_floor,
+    servers,
+    setup_db,
+    till,
+)
 from tools.bench.workload import Workload
 
 PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"
@@ -27,7 +38,7 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
     floor_fixture = setup_db.build(databases.FLOOR_DB)
     kohapay_load = Workload(kohapay_fixture, run_id)
     floor_load = Workload(floor_fixture, run_id)
-    before = databases.count_rows(databases.INTAKE_DB)
+    before = databases.count_rows(databases.INTAKE_DB, VERIFIED_TABLES)
     results = {"clients": clients, "duration_s": duration, "workers": workers,
                "gunicorn": " ".join(servers.gunicorn_args(workers)),
                "rate_limits": dict(environment.RATE_LIMITS),
@@ -42,6 +53,10 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
         contenders = _contenders(kport, fport, token, kohapay_load, floor_load, missing)
         ports = {"kohapay": kport, "framework": fport, "two_call": fport}
         kohapay_ok = _warm_up(contenders, ports, results["failures"], log)
+        written = {"payment": kohapay_ok, "sale": 0, "refund": 0}
+        if contenders["kohapay"] is not None:
+            _add(written, _till_rows(kport, token, kohapay_load, "warm", WARMUP_CLIENTS,
+                                     WARMUP_SECONDS, results["failures"], log))
         database_pid = cpu.database_server_pid()
         for c in clients:
             with cpu.measured(None, database_pid) as spent:
@@ -57,12 +72,43 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
                     result = loadgen.run(c, duration, loadgen.http_connector(ports[name]),
                                          make_step(f"c{c}", c))
                 row[name] = _checked(result, name, c, results["failures"], log, spent)
-            kohapay_ok += row["kohapay"]["ok"] if row["kohapay"] else 0
+            written["payment"] += row["kohapay"]["ok"] if row["kohapay"] else 0
+            if contenders["kohapay"] is not None:
+                row.update(_till_rows(kport, token, kohapay_load, f"c{c}", c, duration,
+                                      results["failures"], log, measure=database_pid))
+                _add(written, row)
             results["per_clients"][str(c)] = row
             log(f"intake: C={c} " + ", ".join(
                 f"{k} {v['throughput']}/s p50 {v['p50_ms']} ms" for k, v in row.items() if v))
-    results["verification"] = _verify(before, kohapay_ok)
+    results["verification"] = _verify(before, written)
     return results
+
+
+WARM_UP = object()  # _till_rows' ``measure`` for the warm-up: nothing measured
+
+
+def _till_rows(port: int, token: str, load: Workload, tag: str, clients: int, duration: float,
+               failures: list, log, measure=WARM_UP) -> dict:
+    """kohapay's sale of three items, then its refund of 0.01 of those sales, at ``clients``;
+    ``measure``: MariaDB's pid (or None) to measure CPU, as for the payments."""
+    book = till.SaleBook()
+    steps = {"kohapay_sale": till.sale_step(load, token, f"s{tag}", clients, book),
+             "kohapay_refund": till.refund_step(load, token, f"r{tag}", book)}
+    rows = {}
+    for name, step in steps.items():
+        if measure is WARM_UP:
+            result = loadgen.run(clients, duration, loadgen.http_connector(port), step)
+            rows[name] = _checked(result, name, "warm-up", failures, log)
+            continue
+        with cpu.measured(servers.PIDS.get(port), measure) as spent:
+            result = loadgen.run(clients, duration, loadgen.http_connector(port), step)
+        rows[name] = _checked(result, name, clients, failures, log, spent)
+    return rows
+
+
+def _add(written: dict, row: dict) -> None:
+    written["sale"] += (row.get("kohapay_sale") or {}).get("ok", 0)
+    written["refund"] += (row.get("kohapay_refund") or {}).get("ok", 0)
 
 
 def _warm_up(contenders: dict, ports: dict, failures: list, log) -> int:
@@ -173,16 +219,24 @@ def _kohapay_token(port: int, fixture: dict) -> tuple[str | None, str | None]:
         conn.close()
 
 
-def _verify(before: dict, payments: int) -> dict:
-    """Exactly the expected rows: per table, (rows added) == payments × rows per payment."""
-    after = databases.count_rows(databases.INTAKE_DB)
+# The payments' tables, and the refunds' own record.
+VERIFIED_TABLES = (*databases.LEDGER_TABLES, "kohapay_refund_line")
+ROWS_PER = {"payment": {**databases.ROWS_PER_PAYMENT, "kohapay_refund_line": 0},
+            "sale": till.ROWS_PER_SALE, "refund": till.ROWS_PER_REFUND}
+
+
+def _verify(before: dict, written: dict) -> dict:
+    """Exactly the expected rows: per table, (rows added) == Σ 201s × rows per write, for the
+    payments, the sales and the refunds."""
+    after = databases.count_rows(databases.INTAKE_DB, VERIFIED_TABLES)
     tables = {
         table: {"added": after[table] - before[table],
-                "expected": payments * databases.ROWS_PER_PAYMENT[table]}
-        for table in databases.LEDGER_TABLES
+                "expected": sum(n * ROWS_PER[kind][table] for kind, n in written.items())}
+        for table in VERIFIED_TABLES
     }
     exact = all(t["added"] == t["expected"] for t in tables.values())
-    return {"payments_201": payments, "tables": tables, "exact": exact,
+    return {"payments_201": written["payment"], "sales_201": written["sale"],
+            "refunds_201": written["refund"], "tables": tables, "exact": exact,
             "outstanding_sum": str(_outstanding_sum()),
             "verify_ledger": _verify_ledger()}
 

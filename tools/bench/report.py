@@ -80,7 +80,7 @@ def render(results: dict) -> str:
     parts = [_header(results)]
     intake = results.get("intake")
     if intake:
-        parts += [_intake(intake), _two_call(intake), _verification(intake)]
+        parts += [_intake(intake), *_till(intake), _two_call(intake), _verification(intake)]
     for key, render_section in (("statements", _statements), ("profile", _profile)):
         section = results.get(key)
         if section and "error" in section:
@@ -202,6 +202,40 @@ def _intake(intake: dict) -> str:
     return "\n".join(text)
 
 
+TILL = (("kohapay_sale", "sale of three items"), ("kohapay_refund", "refund of 0.01 of a sale"))
+
+
+def _till(intake: dict) -> list[str]:
+    """Section 2b, when the run measured them: kohapay's sale and refund at each C, next to the
+    floors of the same C (which write a payment's rows)."""
+    rows = []
+    for c, row in intake["per_clients"].items():
+        f, p = row["framework"], row["physical"]
+        for name, what in TILL:
+            k = row.get(name)
+            if k:
+                rows.append([c, what, k["throughput"], k["p50_ms"], k["p95_ms"], k["p99_ms"],
+                             k["failed"], f["throughput"], p["throughput"],
+                             _ratio(k["throughput"], f["throughput"]),
+                             _ratio(k["throughput"], p["throughput"])])
+    if not rows:
+        return []
+    return ["\n".join([
+        "## 2b. A sale of three items and a refund, against the same floors",
+        "",
+        "At each C, right after the payment contenders and on the same kohapay server: "
+        "`POST /api/v1/cash_registers/{id}/sales` of three items (a debit each, one PURCHASE "
+        "credit, 7 offsets), then `POST …/sales/{sale_id}/refunds` of 0.01 of the sales each "
+        "client made (Koha's reduce + payout: a REFUND credit and a PAYOUT debit, 4 offsets, "
+        "the refunded debit's status). Same duration and warm-up as the payments; throughput "
+        "is sales (or refunds) per second. The floors are the payments' (a charge and its "
+        "payment: 2 lines, 3 offsets, statistics, 2 logs), measured at the same C in this run.",
+        "",
+        table(["C", "kohapay", "/s", "p50 ms", "p95 ms", "p99 ms", "non-201", "framework /s",
+               "physical /s", "÷ framework", "÷ physical"], rows),
+    ])]
+
+
 def _cores() -> int:
     return os.cpu_count() or 1
 
@@ -209,7 +243,8 @@ def _cores() -> int:
 def _cpu_rows(intake: dict) -> list[list]:
     rows = []
     for c, row in intake["per_clients"].items():
-        for name in ("kohapay", "framework", "physical", "two_call"):
+        for name in ("kohapay", "kohapay_sale", "kohapay_refund", "framework", "physical",
+                     "two_call"):
             measured = row.get(name)
             spent = measured and measured.get("cpu_ms_per_payment")
             if spent:
@@ -250,10 +285,15 @@ def _verification(intake: dict) -> str:
     output = " / ".join(line.strip() for line in ledger["output"][-300:].splitlines())
     ledger_text = (f"`manage.py verify_ledger` on `kp_bench_intake` after the load, exit code "
                    f"{ledger['exit_code']}: `{output}`" if ledger["available"] else ledger["output"])
+    till = ""
+    if v.get("sales_201") is not None:
+        till = (f" {v['sales_201']} sales and {v['refunds_201']} refunds answered 201 as well "
+                "(a sale: 4 lines, 7 offsets, 1 intake record; a refund: 2 lines, 4 offsets, 1 "
+                "intake record, 1 refund line).")
     return "\n".join([
         "### Rows written by kohapay during the run",
         "",
-        f"{v['payments_201']} intakes answered 201 (warm-up included). Rows added to "
+        f"{v['payments_201']} intakes answered 201 (warm-up included).{till} Rows added to "
         "`kp_bench_intake`, against 201s × rows per payment (spec §3.6: 2 lines, 3 offsets, "
         "1 statistics row, 2 action logs; plus 1 intake record):",
         "",

@@ -42,13 +42,18 @@ class Command(BaseCommand):
 
 def plain_text(report: LedgerReport) -> str:
     scope = f" since {timezone.localtime(report.since):%Y-%m-%d}" if report.since else ""
-    lines = [f"verify_ledger{scope}: {report.intakes} intake(s) and {report.register_lines} "
-             f"register line(s) checked. {report.cashup_counts} cashup count(s) checked."]
+    counted = f"{report.intakes} intake(s) and {report.register_lines} register line(s)"
+    if report.refund_lines:
+        counted = (f"{report.intakes} intake(s), {report.register_lines} register line(s) and "
+                   f"{report.refund_lines} refund line(s)")
+    lines = [f"verify_ledger{scope}: {counted} checked. {report.cashup_counts} cashup count(s) "
+             "checked."]
     for finding in report.findings:
         ids = ", ".join(str(i) for i in finding.examples)
         more = " …" if finding.count > len(finding.examples) else ""
         kind = ("intakes" if finding.code.startswith("intake_") else "cashup counts"
-                if finding.code.startswith("cashup_") else "accountlines")
+                if finding.code.startswith("cashup_") else "refund lines"
+                if finding.code.startswith("refund_line_") else "accountlines")
         lines.append(f"{finding.severity.upper()} {finding.code}: {finding.count} — "
                      f"{finding.description} ({kind} {ids}{more})")
     if not report.anomalies:
@@ -60,7 +65,7 @@ def json_text(report: LedgerReport) -> str:
     return json.dumps({
         "since": report.since.isoformat() if report.since else None,
         "intakes": report.intakes, "register_lines": report.register_lines,
-        "cashup_counts": report.cashup_counts,
+        "cashup_counts": report.cashup_counts, "refund_lines": report.refund_lines,
         "anomalies": sum(f.count for f in report.anomalies),
         "findings": [vars(f) for f in report.findings],
     }, indent=1)
