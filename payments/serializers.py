@@ -242,3 +242,12 @@ class PaymentListQuerySerializer(serializers.Serializer):
         if data.get("external_id") == "":
             raise serializers.ValidationError({"external_id": ["This field may not be blank."]})
         return super().to_internal_value(data)
+
+
+def asked_external_id(query_params) -> str | None:
+    """The ``?external_id=`` of a list of a client's own records (payments, sales), checked;
+    None when not asked. A bad value raises the request's 400."""
+    query = PaymentListQuerySerializer(data=query_params)
+    if not query.is_valid():
+        raise_request_errors(query.errors, list(query.fields))
+    return query.validated_data.get("external_id")

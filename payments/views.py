@@ -18,7 +18,7 @@ from payments.serializers import (
     CHARGE,
     PAY,
     PaymentListQuerySerializer,
-    raise_request_errors,
+    asked_external_id,
     validated_payment,
 )
 from payments.services.idempotency import request_hash, validate_idempotency_key
@@ -113,11 +113,8 @@ class PatronPaymentsView(IntakeLogMixin, APIView):
     )
     def get(self, request, patron_id):
         patron_id = path_id(patron_id, "patron_id")
-        query = PaymentListQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            raise_request_errors(query.errors, list(query.fields))
         intakes = selectors.client_intakes(request.user.client, patron_id=patron_id,
-                                           external_id=query.validated_data.get("external_id"))
+                                           external_id=asked_external_id(request.query_params))
         return Response([intake.response_body for intake in intakes])
 
 

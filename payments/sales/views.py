@@ -28,7 +28,7 @@ from payments.sales.serializers import (
     validated_refund,
     validated_sale,
 )
-from payments.serializers import PaymentListQuerySerializer, raise_request_errors
+from payments.serializers import PaymentListQuerySerializer, asked_external_id
 from payments.services.idempotency import fingerprint, validate_idempotency_key
 from payments.services.refund import refund_payment, refund_sale
 from payments.services.sale import record_sale
@@ -83,11 +83,8 @@ class RegisterSalesView(IntakeLogMixin, APIView):
     )
     def get(self, request, cash_register_id):
         register_id = path_id(cash_register_id, "cash_register_id")
-        query = PaymentListQuerySerializer(data=request.query_params)
-        if not query.is_valid():
-            raise_request_errors(query.errors, list(query.fields))
         sales = selectors.client_sales(request.user.client, register_id=register_id,
-                                       external_id=query.validated_data.get("external_id"))
+                                       external_id=asked_external_id(request.query_params))
         return Response([sale.response_body for sale in sales])
 
 
