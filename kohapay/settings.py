@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "core.apps.CoreConfig",
     "payments.apps.PaymentsConfig",
     "registers.apps.RegistersConfig",
+    "journal.apps.JournalConfig",
     "demo.apps.DemoConfig",
 ]
 

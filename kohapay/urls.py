@@ -1,5 +1,5 @@
 """kohapay URLs: the REST API and its description under /api/v1/, the dashboard under
-/registers/, login under /accounts/, the admin under /admin/, the load balancers' /healthz.
+/registers/ (the finance journal under /registers/journal/), login under /accounts/, the admin under /admin/, the load balancers' /healthz.
 Unknown paths and server errors under /api/ answer in Koha's JSON error shape."""
 from django.contrib import admin
 from django.shortcuts import redirect
@@ -41,6 +41,8 @@ urlpatterns = [
     path("api/v1/", include("payments.urls")),
     path("api/v1/", include("payments.cashups.urls")),
     path("api/v1/", include("registers.api_urls")),
+    path("api/v1/", include("journal.api_urls")),
+    path("registers/journal/", include("journal.urls")),
     path("registers/", include("registers.urls")),
 ]
 

@@ -85,7 +85,7 @@ class CanViewDashboard(permissions.BasePermission):
         return can_view_dashboard(request.user)
 
 
-def _rename_from(fields: dict) -> dict:
+def rename_from(fields: dict) -> dict:
     return {("from" if name == "from_" else name): field for name, field in fields.items()}
 
 
@@ -108,7 +108,7 @@ class DailyTotalsQuerySerializer(serializers.Serializer):
     to = serializers.DateField(required=False)
 
     def get_fields(self):  # "from" is a Python keyword: declared as from_, renamed in place
-        return _rename_from(super().get_fields())
+        return rename_from(super().get_fields())
 
     def to_internal_value(self, data):
         # DRF reads an empty query value of an optional field as "absent": ?from=&to= would get
@@ -181,7 +181,7 @@ class DailyTotalsResponseSerializer(serializers.Serializer):
     total = DayFiguresSerializer()
 
     def get_fields(self):  # "from" is a Python keyword: declared as from_, renamed in place
-        return _rename_from(super().get_fields())
+        return rename_from(super().get_fields())
 
 
 class DashboardFieldErrorSerializer(serializers.Serializer):
@@ -197,7 +197,7 @@ class DashboardErrorSerializer(serializers.Serializer):
     errors = DashboardFieldErrorSerializer(many=True, required=False)
 
 
-def _errors(description: str) -> OpenApiResponse:
+def error_responses(description: str) -> OpenApiResponse:
     return OpenApiResponse(DashboardErrorSerializer, description=description)
 
 
@@ -231,12 +231,12 @@ class DailyTotalsView(APIView):
         ],
         responses={
             200: DailyTotalsResponseSerializer,
-            400: _errors("Invalid dates or range"),
-            401: _errors("Not authenticated"),
-            403: _errors("Not allowed to read register figures"),
-            404: _errors("No such register, or not one of the user's libraries"),
-            429: _errors("Too many requests from this user (KOHAPAY_API_RATE); see Retry-After"),
-            503: _errors("The database is unavailable; retry after Retry-After seconds"),
+            400: error_responses("Invalid dates or range"),
+            401: error_responses("Not authenticated"),
+            403: error_responses("Not allowed to read register figures"),
+            404: error_responses("No such register, or not one of the user's libraries"),
+            429: error_responses("Too many requests from this user (KOHAPAY_API_RATE); see Retry-After"),
+            503: error_responses("The database is unavailable; retry after Retry-After seconds"),
         },
     )
     def get(self, request, cash_register_id: int):

@@ -39,7 +39,7 @@ def register_label(register: CashRegister) -> str:
     return f"register-{register.id}-{slugify(register.name) or 'unnamed'}"
 
 
-def _text(value) -> str:
+def safe_text(value) -> str:
     text = "" if value is None else str(value)
     return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
@@ -63,8 +63,8 @@ def overview_csv(table: OverviewTable, library: str | None = None) -> HttpRespon
     period = [table.days.first.isoformat(), table.days.last.isoformat()]
     rows = [
         [
-            _text(group.library.branchcode), _text(group.library.branchname), row.register.id,
-            _text(row.register.name), int(row.register.archived), *period,
+            safe_text(group.library.branchcode), safe_text(group.library.branchname), row.register.id,
+            safe_text(row.register.name), int(row.register.archived), *period,
             *_figures(row.period), plain_text(row.since_cashup.net), _time(row.last_cashup),
         ]
         for group in table.groups
@@ -80,7 +80,7 @@ def register_csv(register: CashRegister, table: RegisterTable) -> HttpResponse:
         *(c.csv_name for c in table.columns),
     ]
     rows = [
-        [register.id, _text(register.name), _text(register.library_id),
+        [register.id, safe_text(register.name), safe_text(register.library_id),
          row.day.day.isoformat(), *_figures(row.figures)]
         for row in table.rows
     ]
@@ -112,12 +112,12 @@ def _day_row(line) -> list:
     """``kind``: ``sale``, ``refund``, ``credit`` or ``debit`` (``DayLine.kind``)."""
     return [
         line.line_id, line.time.isoformat(), line.kind,
-        _text(line.type_code), _text(line.type_description), _text(line.description),
+        safe_text(line.type_code), safe_text(line.type_description), safe_text(line.description),
         _links(line.linked),
-        plain_text(line.amount), _text(line.payment_type),
+        plain_text(line.amount), safe_text(line.payment_type),
         *_patron_cells(line.patron),
-        _text(line.manager.cardnumber if line.manager else ""), _text(line.manager.name if line.manager else ""),
-        _text(line.client_name), _text(line.external_id), _links(line.refunded),
+        safe_text(line.manager.cardnumber if line.manager else ""), safe_text(line.manager.name if line.manager else ""),
+        safe_text(line.client_name), safe_text(line.external_id), _links(line.refunded),
     ]
 
 
@@ -128,7 +128,7 @@ def _patron_cells(patron) -> list[str]:
         return ["", ""]
     if patron.hidden:
         return ["", HIDDEN_PATRON]
-    return [_text(patron.cardnumber), _text(patron.name)]
+    return [safe_text(patron.cardnumber), safe_text(patron.name)]
 
 
 def variances_csv(page) -> HttpResponse:
@@ -139,17 +139,17 @@ def variances_csv(page) -> HttpResponse:
               "flavour", "payment_type", "expected", "counted", "difference", "note"]
     cashups = (
         ["cashup", row.variance.cashup_id, _time(row.variance.timestamp), row.register.id,
-         _text(row.register.name), row.register.library_id, _text(row.variance.recorded_by),
-         row.variance.flavour, _text(count.payment_type), plain_text(count.expected),
-         plain_text(count.counted), plain_text(count.difference), _text(row.variance.note)]
+         safe_text(row.register.name), row.register.library_id, safe_text(row.variance.recorded_by),
+         row.variance.flavour, safe_text(count.payment_type), plain_text(count.expected),
+         plain_text(count.counted), plain_text(count.difference), safe_text(row.variance.note)]
         for row in page.rows for count in row.variance.differing
     )
     devices = (
         ["device", device.settlement_id, device.day.isoformat(), device.register_id,
-         _text(page.registers[device.register_id].name),
-         page.registers[device.register_id].library_id, _text(device.source), "",
-         _text(t.payment_type), plain_text(t.recorded), plain_text(t.reported),
-         plain_text(t.difference), _text(device.external_id)]
+         safe_text(page.registers[device.register_id].name),
+         page.registers[device.register_id].library_id, safe_text(device.source), "",
+         safe_text(t.payment_type), plain_text(t.recorded), plain_text(t.reported),
+         plain_text(t.difference), safe_text(device.external_id)]
         for device in page.device_days for t in device.types if t.difference
     )
     return csv_response(f"variances-{range_label(page.days)}.csv", header,

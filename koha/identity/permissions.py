@@ -34,6 +34,7 @@ SELL = {"cash_management": "takepayment"}  # pos/pay.pl
 REFUND = {"updatecharges": "refund"}  # members/boraccount.pl: refund a patron's paid charge
 ANONYMOUS_REFUND = {"cash_management": "anonymous_refund"}  # pos/register.pl: refund a sale
 CASHUP = {"cash_management": "cashup"}  # pos/register.pl's cashup, REST cashups
+MANAGE_ACCOUNTS = {"parameters": "manage_accounts"}  # admin/debit_types.pl, credit_types.pl
 VIEW_REGISTERS = {"catalogue": 1, "cash_management": ["cashup", "anonymous_refund"]}
 SEE_PATRONS = {"borrowers": "edit_borrowers"}
 

@@ -113,6 +113,16 @@ def closing(actions: list[recipe.Action]) -> tuple[datetime | None, recipe.Actio
     return recipe.session_start(before), started
 
 
+def closed_session(action: CashRegisterAction) -> tuple[datetime | None, datetime]:
+    """The session a recorded CASHUP closed, as ``open_session`` saw it at that moment: the lines
+    dated after ``start`` (None: from the register's first line) up to ``end`` — the CASHUP's
+    time, or the CASHUP_START it completed. Every line belongs to one closed session at most."""
+    before = [a for a in register_actions(action.register_id)
+              if (a.timestamp, a.id) < (action.timestamp, action.id)]
+    start, started = closing(before)
+    return start, started.timestamp if started is not None else action.timestamp
+
+
 def open_session(register: CashRegister, *, now: datetime,
                  actions: list[recipe.Action] | None = None) -> Session:
     """The session a cashup at ``now`` would close. A line belongs to exactly one session: the
