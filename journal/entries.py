@@ -25,6 +25,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from journal.facts import CREDIT_TYPE, DEBIT_TYPE, IN, PAYMENT_TYPE, Key
 from journal.mappings import Mappings, Target
+from registers.formatting import plain_text
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -60,8 +61,8 @@ class Unmapped:
     def message(self) -> str:
         what = {PAYMENT_TYPE: "Payment type", DEBIT_TYPE: "Debit type",
                 CREDIT_TYPE: "Credit type"}[self.kind]
-        return (f"{what} {self.code or '(none)'} is not mapped: {self.amount} went to the default "
-                f"account {self.account}.")
+        return (f"{what} {self.code or '(none)'} is not mapped: {plain_text(self.amount)} went "
+                f"to the default account {self.account}.")
 
 
 @dataclass(frozen=True)

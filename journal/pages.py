@@ -76,9 +76,12 @@ class MappingsPage:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def mappings_page(user, *, mapping_form=None, settings_form=None) -> MappingsPage:
-    """Every code Koha knows, with its mapping (or the default), and the history of changes."""
+def mappings_page(user, query=None, *, mapping_form=None, settings_form=None) -> MappingsPage:
+    """Every code Koha knows, with its mapping (or the default), and the history of changes.
+    ``?kind=&code=`` (a row's "Edit") fills the form with that code's mapping."""
     mappings = current()
+    if mapping_form is None:
+        mapping_form = MappingForm(initial=_initial(mappings, query or {}))
     codes = library_codes(user)
     libraries = Library.objects.order_by("branchname")
     if codes is not None:
@@ -92,10 +95,18 @@ def mappings_page(user, *, mapping_form=None, settings_form=None) -> MappingsPag
                    for code, label in sorted(names.items())]
             for kind, names in known.items()}
     return MappingsPage(
-        mapping_form=mapping_form or MappingForm(initial={"kind": DEBIT_TYPE}),
+        mapping_form=mapping_form,
         settings_form=settings_form or SettingsForm(instance=journal_settings()),
         rows=rows, changes=list(MappingChange.objects.order_by("-id")[:HISTORY_SHOWN]),
         version=mappings.version, can_change=access.can_change_mappings(user))
+
+
+def _initial(mappings, query) -> dict:
+    kind, code = query.get("kind") or DEBIT_TYPE, query.get("code") or ""
+    row = mappings.rows.get((kind, code))
+    fields = {"account": row.account, "cost_centre": row.cost_centre, "vat_rate": row.vat_rate,
+              "vat_code": row.vat_code} if row is not None else {}
+    return {"kind": kind, "code": code, **fields}
 
 
 @dataclass(frozen=True)

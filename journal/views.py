@@ -71,7 +71,8 @@ def _query(data) -> dict:
 
 @dashboard_page
 def mappings_view(request):
-    return render(request, "journal/mappings.html", mappings_page(request.user).context())
+    return render(request, "journal/mappings.html",
+                  mappings_page(request.user, request.GET).context())
 
 
 def _mappings_again(request, status: int, **forms):

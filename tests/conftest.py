@@ -16,6 +16,9 @@ from koha import schema as kohaschema
 from payments.services.clients import create_api_client
 from tests.factories import DebitTypeFactory, build_koha_world, koha_debit, koha_staff
 from tests.helpers import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
     bearer_client,
     get_token,
     log_in,
@@ -245,3 +248,18 @@ def koha_client(client, koha_officer):
     """A test client logged in through the login page as the Koha finance officer."""
     assert log_in(client, "officer", KOHA_PASSWORD).status_code == 302
     return client
+
+
+@pytest.fixture
+def browser_page():
+    """A page of a fresh headless Chromium (downloads accepted); screenshots go to ARTIFACTS."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900},
+                                      accept_downloads=True)
+        yield context.new_page()
+        context.close()
+        browser.close()

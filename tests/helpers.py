@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from html.parser import HTMLParser
 from io import StringIO
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
@@ -450,3 +451,13 @@ def bench_results(**intake):
                    "per_clients": per_clients, "duration_s": 10, "gunicorn": "--workers 4",
                    "verification": verification, **intake},
     }
+
+
+# --- a real browser (Debian's Chromium, driven by Playwright) -----------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"  # screenshots, git-ignored

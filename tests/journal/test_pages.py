@@ -187,3 +187,9 @@ def test_queries_are_fixed_as_days_and_lines_grow(koha, mapped, finance_client):
     large = (queries(finance_client, f"/registers/journal/?from={start}&to={one}"),
              queries(finance_client, f"/api/v1/journal?from={start}&to={one}"))
     assert small == large
+
+
+def test_a_rows_edit_link_fills_the_form_with_its_mapping(koha, mapped, finance_client):
+    html = finance_client.get("/registers/journal/mappings/?kind=debit_type&code=PRINT"
+                              ).content.decode()
+    assert 'name="account" value="4100"' in html and 'name="vat_code" value="S"' in html

@@ -7,21 +7,14 @@ import io
 import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from demo.users import create_demo_users
 from registers.selectors import local_today
 from tests.factories import build_koha_world, busy_days, koha_staff
+from tests.helpers import ARTIFACTS, CHROMIUM
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,20 +31,6 @@ def auditor_login(transactional_db):
     lines = create_demo_users()
     password = re.search(r"username: auditor\s+password: (\S+)", "\n".join(lines)).group(1)
     return "auditor", password
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 900},
-                                      accept_downloads=True)
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_the_demo_auditor_browses_the_dashboard_and_exports_a_csv(live_server, auditor_login,

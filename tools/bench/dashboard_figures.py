@@ -204,13 +204,47 @@ def summary(name: str, page: dict) -> str:
                 f"income {sum(Decimal(p['income']) for p in period)}")
     if name == "day":
         return f"{len(page['lines'])} lines, income {page['totals']['income']}"
+    if name == "journal_30d":
+        return (f"{len(page['clearing'])} payment types, net "
+                f"{sum(Decimal(v) for v in page['clearing'].values())}, "
+                f"{len(page['income'])} debit types")
     days = page["days"].values()
     return (f"{len(page['days'])} days with lines, {sum(d['count'] for d in days)} lines, "
             f"income {sum(Decimal(d['income']) for d in days)}, {len(page['cashups'])} cashups, "
             f"{len(page['by_debit_type'])} debit types")
 
 
+# --- the finance journal: money through each payment type, income by debit type ----------------
+
+
+def journal_from_raw(found: dict) -> dict:
+    clearing: dict = defaultdict(Decimal)
+    income: dict = defaultdict(Decimal)
+    for _day, _library, payment_type, _credit, _debit, total in found["lines"]:
+        clearing[payment_type or ""] -= total
+    for _day, _library, _payment_type, _credit, debit_type, total in found["paid"]:
+        income[debit_type or ""] -= total
+    return {"clearing": {k: money(v) for k, v in sorted(clearing.items()) if v},
+            "income": {k: money(v) for k, v in sorted(income.items()) if v}}
+
+
+def journal_from_page(context) -> dict:
+    """Every mapping is the default in the benchmark databases (no VAT), so each ``Income`` line
+    is a debit type's gross income; ``Takings``/``Payouts`` lines are a payment type's."""
+    clearing: dict = defaultdict(Decimal)
+    income: dict = defaultdict(Decimal)
+    for line in context["journal"].lines:
+        word, code = line.description.split()[:2]
+        code = "" if line.description.endswith("No payment type") else code
+        if word in ("Takings", "Payouts"):
+            clearing[code] += line.debit - line.credit
+        elif word == "Income":
+            income[code] += line.credit - line.debit
+    return {"clearing": {k: money(v) for k, v in sorted(clearing.items()) if v},
+            "income": {k: money(v) for k, v in sorted(income.items()) if v}}
+
+
 FROM_RAW = {"overview": overview_from_raw, "register_30d": register_from_raw,
-            "day": day_from_raw}
+            "day": day_from_raw, "journal_30d": journal_from_raw}
 FROM_PAGE = {"overview": overview_from_page, "register_30d": register_from_page,
-             "day": day_from_page}
+             "day": day_from_page, "journal_30d": journal_from_page}

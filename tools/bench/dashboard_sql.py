@@ -177,3 +177,46 @@ def day_page(run: Runner, register: int, day: date) -> dict:
         "lines": run.rows(DAY_LINES, window),
         "links": run.rows(DAY_LINKS, window + window),
     }
+
+
+# --- the finance journal (journal/facts.py): what every register line of a month contributed ---
+
+JOURNAL_LINES = (
+    "SELECT {day}, r.branch, a.payment_type, a.credit_type_code, a.debit_type_code,"
+    " SUM(a.amount) FROM accountlines a JOIN cash_registers r ON r.id = a.register_id"
+    " WHERE a.date >= %s AND a.date < %s AND a.timestamp >= %s GROUP BY 1, 2, 3, 4, 5"
+)
+JOURNAL_PAID = (
+    "SELECT {day}, r.branch, a.payment_type, a.credit_type_code, d.debit_type_code,"
+    " SUM(o.amount) FROM accountlines a JOIN cash_registers r ON r.id = a.register_id"
+    " JOIN account_offsets o ON o.credit_id = a.accountlines_id"
+    " JOIN accountlines d ON d.accountlines_id = o.debit_id"
+    " WHERE a.credit_type_code IS NOT NULL AND a.date >= %s AND a.date < %s"
+    " AND a.timestamp >= %s GROUP BY 1, 2, 3, 4, 5"
+)
+JOURNAL_CONSUMED = (
+    "SELECT {day}, r.branch, a.payment_type, a.debit_type_code, c.credit_type_code,"
+    " CASE WHEN c.credit_type_code = 'REFUND' THEN (SELECT d.debit_type_code"
+    "  FROM account_offsets l JOIN accountlines d ON d.accountlines_id = l.debit_id"
+    "  WHERE l.credit_id = c.accountlines_id AND l.debit_id <> a.accountlines_id"
+    "  ORDER BY l.id LIMIT 1) END, SUM(o.amount)"
+    " FROM accountlines a JOIN cash_registers r ON r.id = a.register_id"
+    " JOIN account_offsets o ON o.debit_id = a.accountlines_id"
+    " JOIN accountlines c ON c.accountlines_id = o.credit_id"
+    " WHERE a.credit_type_code IS NULL AND a.date >= %s AND a.date < %s"
+    " AND a.timestamp >= %s GROUP BY 1, 2, 3, 4, 5, 6"
+)
+
+
+def journal(run: Runner, first: date, last: date) -> dict:
+    """The sums a month's journal is built from: every register's lines by day, library, payment
+    type and type; what the credits paid, by the paid debit's type; what the debits consumed."""
+    bounds = midnights(first, last)
+    start, end = bounds[0], bounds[-1]
+    day, day_params = first_true("a.date", [("<", b) for b in bounds[1:-1]])
+    window = [*day_params, start, end, start - SLACK]
+    return {
+        "lines": run.rows(JOURNAL_LINES.format(day=day), window),
+        "paid": run.rows(JOURNAL_PAID.format(day=day), window),
+        "consumed": run.rows(JOURNAL_CONSUMED.format(day=day), window),
+    }

@@ -15,7 +15,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from demo import clients as demo_clients
-from demo import fines, history, koha_staff, library, reconciliation
+from demo import fines, history, journal, koha_staff, library, reconciliation
 from demo import users as demo_users
 from koha import schema as kohaschema
 from koha.models import AccountLine, CashRegister, Library, Patron
@@ -70,9 +70,12 @@ class Command(BaseCommand):
         variances = (0, 0) if had_history else (
             reconciliation.seed_cashups(),
             reconciliation.seed_settlements(demo_clients.DEMO_CLIENT))
+        posted = 0 if had_history else journal.seed_journal()
         self._report(result, credentials, credentials_file, time.monotonic() - started, had_history)
         self.stdout.write(f"Variances: {variances[0]} cashups counted through kohapay, "
                           f"{variances[1]} days of gateway totals (/registers/variances/).")
+        self.stdout.write(f"Journal: the demo's codes mapped, yesterday posted ({posted} lines); "
+                          "today's takings wait to be posted (/registers/journal/).")
 
     def _check_database(self, force: bool) -> None:
         missing = sorted(set(kohaschema.koha_tables()) - set(kohaschema.existing_koha_tables()))
