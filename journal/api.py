@@ -7,18 +7,14 @@ limits; the same journal as ``/registers/journal/`` (``journal.selectors.report`
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from journal.selectors import ALL, UNPOSTED, cashup_selection, day_selection, report
 from registers.api import (
-    CanViewDashboard,
     DailyTotalsQuerySerializer,
-    DashboardBasicAuthentication,
+    DashboardAPIView,
     MoneyField,
     QueryValidationError,
-    StaffLoginRequired,
     error_responses,
     rename_from,
 )
@@ -77,15 +73,7 @@ class JournalResponseSerializer(serializers.Serializer):
         return rename_from(super().get_fields())
 
 
-class JournalView(APIView):
-    authentication_classes = [DashboardBasicAuthentication, SessionAuthentication]
-    permission_classes = [CanViewDashboard]
-
-    def permission_denied(self, request, message=None, code=None):
-        if not (request.user and request.user.is_authenticated):
-            raise StaffLoginRequired()
-        super().permission_denied(request, message=message, code=code)
-
+class JournalView(DashboardAPIView):
     @extend_schema(
         operation_id="getJournal",
         summary="The register takings as a balanced journal",

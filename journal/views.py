@@ -103,9 +103,7 @@ def change_mapping_view(request):
     except JournalError as exc:
         form.add_error(None, exc.detail)
         return _mappings_again(request, exc.status_code, mapping_form=form)
-    messages.success(request, f"Saved as mapping version {change.pk}." if change
-                     else "Nothing changed.")
-    return redirect(reverse("journal:mappings"))
+    return _saved(request, change)
 
 
 @login_required
@@ -118,6 +116,10 @@ def change_settings_view(request):
         return _mappings_again(request, 400, settings_form=form)
     change = services.save_settings(user=request.user, **{
         name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS})
+    return _saved(request, change)
+
+
+def _saved(request, change):
     messages.success(request, f"Saved as mapping version {change.pk}." if change
                      else "Nothing changed.")
     return redirect(reverse("journal:mappings"))

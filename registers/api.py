@@ -204,7 +204,10 @@ def error_responses(description: str) -> OpenApiResponse:
 # --- the view ---------------------------------------------------------------------------------
 
 
-class DailyTotalsView(APIView):
+class DashboardAPIView(APIView):
+    """An API view for dashboard users (the session or HTTP Basic), with the dashboard's
+    permission; anonymous callers get 401 ``unauthenticated``, never a 403."""
+
     authentication_classes = [DashboardBasicAuthentication, SessionAuthentication]
     permission_classes = [CanViewDashboard]
 
@@ -212,6 +215,9 @@ class DailyTotalsView(APIView):
         if not (request.user and request.user.is_authenticated):
             raise StaffLoginRequired()
         super().permission_denied(request, message=message, code=code)
+
+
+class DailyTotalsView(DashboardAPIView):
 
     @extend_schema(
         operation_id="getCashRegisterDailyTotals",
