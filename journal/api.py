@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from journal.selectors import ALL, UNPOSTED, cashup_selection, day_selection, report
+from journal.selectors import ALL, UNPOSTED, report, selection_for
 from registers.api import (
     DailyTotalsQuerySerializer,
     DashboardAPIView,
@@ -100,8 +100,8 @@ class JournalView(DashboardAPIView):
         if not query.is_valid():
             raise QueryValidationError(query.errors)
         data = query.validated_data
-        selection = (cashup_selection(request.user, data["cashup_id"]) if data.get("cashup_id")
-                     else day_selection(request.user, data["days"]))
+        selection = selection_for(request.user, days=data["days"],
+                                  cashup_id=data.get("cashup_id"))
         found = report(selection, view=data["view"])
         journal = found.journal
         body = {

@@ -29,7 +29,7 @@ from typing import NamedTuple
 from django.db.models import Case, F, OuterRef, Q, Subquery, Sum, When
 
 from koha.models import AccountLine, AccountOffset
-from registers.index_hints import ignoring_type_indexes
+from registers.index_hints import REGISTER_INDEX, ignoring_type_indexes
 from registers.recency import Recency
 from registers.selectors import DayRange, koha_zone
 
@@ -80,6 +80,13 @@ class Selection:
         days = Days(_local_day(first), _local_day(until))
         return cls((register_id,), days, after, until, cashup_id)
 
+    @property
+    def indexes_ignored(self) -> tuple[str, ...]:
+        """Beyond the type indexes (which must never drive these reads): a range of days reads
+        every register through ``timeidx`` — the register index would read each register's
+        whole history (docs/performance.md, "Issue 19"). A cashup's session is one register's."""
+        return (REGISTER_INDEX,) if self.cashup_id is None else ()
+
     def lines(self, recency: Recency | None = None, prefix: str = "") -> Q:
         """The selection's lines (reached through ``prefix``); with ``recency``, also the
         condition that lets MariaDB read only the recent part of Koha's ``timeidx``."""
@@ -110,7 +117,7 @@ def facts(selection: Selection, *, per_line: bool = False,
     recency = recency or Recency.current()
     found: dict = defaultdict(Decimal)
     fold = _Fold(selection.days.days, found, per_line)
-    with ignoring_type_indexes():  # the type conditions must not drive the reads
+    with ignoring_type_indexes(*selection.indexes_ignored):  # see ``indexes_ignored``
         for row in _line_totals(selection, recency, per_line):
             fold.line(row)
         for row in _paid_by_credits(selection, recency, per_line):

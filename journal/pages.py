@@ -9,7 +9,7 @@ from journal import access
 from journal.forms import JournalForm, MappingForm, SettingsForm
 from journal.mappings import current, journal_settings
 from journal.models import CREDIT_TYPE, DEBIT_TYPE, LIBRARY, PAYMENT_TYPE, MappingChange, Posting
-from journal.selectors import Report, cashup_selection, day_selection, history, posting, postings_of, report
+from journal.selectors import Report, history, posting, postings_of, report, selection_for
 from koha.models import Library
 from registers.access import library_codes
 
@@ -46,8 +46,7 @@ def journal_page(user, query, *, error: str | None = None) -> JournalPage:
     if not form.is_valid():
         return JournalPage(form)
     data = form.cleaned_data
-    selection = (cashup_selection(user, data["cashup"]) if data.get("cashup")
-                 else day_selection(user, data["days"]))
+    selection = selection_for(user, days=data["days"], cashup_id=data.get("cashup"))
     found = report(selection, view=data["view"])
     if data["format"] != "page":
         return JournalPage(form, found)

@@ -41,6 +41,11 @@ def cashup_selection(user, cashup_id: int) -> ledger.Selection:
     return ledger.Selection.for_session(action.register_id, action.pk, after, until, first)
 
 
+def selection_for(user, *, days: DayRange, cashup_id: int | None = None) -> ledger.Selection:
+    """A journal's lines: one cashup's session when asked for, else the days'."""
+    return cashup_selection(user, cashup_id) if cashup_id else day_selection(user, days)
+
+
 def reference(selection: ledger.Selection, prefix: str) -> str:
     if selection.cashup_id is not None:
         return f"{prefix}-C{selection.cashup_id}-{{library}}"

@@ -14,7 +14,7 @@ from journal.exceptions import JournalError
 from journal.forms import MappingForm, PostForm, SettingsForm
 from journal.mappings import journal_settings
 from journal.pages import journal_page, mappings_page, posting_page
-from journal.selectors import cashup_selection, day_selection
+from journal.selectors import selection_for
 from registers.access import dashboard_page
 
 
@@ -26,19 +26,26 @@ def _stem(journal_form) -> str:
     return f"journal_{days.first.isoformat()}_{days.last.isoformat()}"
 
 
-def _download(lines, filename_stem: str, file_format: str):
+def _download(lines, filename_stem: str, file_format: str, mapping_version: int):
+    """The file; its ``X-Kohapay-Mapping-Version`` header says which mappings made it."""
     if file_format == "csv":
-        return formats.journal_csv(lines, f"{filename_stem}.csv")
-    settings = journal_settings()
-    return formats.journal_fixed(lines, f"{filename_stem}.txt", spec=settings.layout_columns,
-                                 sep=settings.layout_separator, header=settings.layout_header)
+        response = formats.journal_csv(lines, f"{filename_stem}.csv")
+    else:
+        settings = journal_settings()
+        response = formats.journal_fixed(
+            lines, f"{filename_stem}.txt", spec=settings.layout_columns,
+            sep=settings.layout_separator, header=settings.layout_header)
+    response["X-Kohapay-Mapping-Version"] = str(mapping_version)
+    return response
 
 
 @dashboard_page
 def journal_view(request):
     page = journal_page(request.user, request.GET)
     if page.valid and page.file_format != "page":
-        return _download(page.report.journal.lines, _stem(page.form), page.file_format)
+        journal = page.report.journal
+        return _download(journal.lines, _stem(page.form), page.file_format,
+                         journal.mapping_version)
     return render(request, "journal/journal.html", page.context(), status=200 if page.valid else 400)
 
 
@@ -51,8 +58,7 @@ def post_view(request):
     if not form.is_valid():
         return render(request, "journal/journal.html", {"form": form, "invalid": True}, status=400)
     data = form.cleaned_data
-    selection = (cashup_selection(request.user, data["cashup"]) if data.get("cashup")
-                 else day_selection(request.user, data["days"]))
+    selection = selection_for(request.user, days=data["days"], cashup_id=data.get("cashup"))
     seen = services.Seen(data["digest"], data["mapping_version"])
     try:
         posting = services.post_journal(user=request.user, selection=selection, seen=seen)
@@ -130,5 +136,6 @@ def posting_view(request, posting_id: int):
     page = posting_page(request.user, posting_id)
     file_format = request.GET.get("format", "")
     if file_format in ("csv", "fixed"):
-        return _download(page.lines, f"journal_posting-{page.posting.pk}", file_format)
+        return _download(page.lines, f"journal_posting-{page.posting.pk}", file_format,
+                         page.posting.mapping_version)
     return render(request, "journal/posting.html", page.context())

@@ -25,6 +25,8 @@ from contextlib import contextmanager
 
 from django.db import connection
 
+TYPE_INDEXES = ("credit_type_code", "debit_type_code")
+REGISTER_INDEX = "accountlines_ibfk_registers"
 TYPE_INDEXES_IGNORED = "IGNORE INDEX (`credit_type_code`, `debit_type_code`)"
 
 # A table reference as Django writes it for MySQL: FROM/JOIN `accountlines`, optionally followed
@@ -33,23 +35,27 @@ TYPE_INDEXES_IGNORED = "IGNORE INDEX (`credit_type_code`, `debit_type_code`)"
 _REFERENCE = re.compile(r"\b((?:FROM|JOIN) `accountlines`(?: [A-Z]\d+)?)(?= |$)")
 
 
-def hint_type_indexes_ignored(sql: str) -> str:
-    """``sql`` with ``TYPE_INDEXES_IGNORED`` after every table reference to ``accountlines``."""
-    hinted, found = _REFERENCE.subn(rf"\1 {TYPE_INDEXES_IGNORED}", sql)
+def hint_type_indexes_ignored(sql: str, also: tuple[str, ...] = ()) -> str:
+    """``sql`` with ``TYPE_INDEXES_IGNORED`` (and the indexes ``also`` named) after every table
+    reference to ``accountlines``."""
+    hint = "IGNORE INDEX (" + ", ".join(f"`{name}`" for name in TYPE_INDEXES + also) + ")"
+    hinted, found = _REFERENCE.subn(rf"\1 {hint}", sql)
     if not found:
         raise ValueError("No table reference to accountlines to hint in: " + sql[:200])
     return hinted
 
 
-def _rewrite(execute, sql, params, many, context):
-    return execute(hint_type_indexes_ignored(sql), params, many, context)
-
-
 @contextmanager
-def ignoring_type_indexes():
-    """Statements run inside read ``accountlines`` without its type-code indexes (MariaDB)."""
+def ignoring_type_indexes(*also: str):
+    """Statements run inside read ``accountlines`` without its type-code indexes (MariaDB) —
+    and without the indexes ``also`` names, e.g. ``REGISTER_INDEX`` for a range of days over
+    every register, where the register index would read each register's whole history."""
     if connection.vendor != "mysql":
         yield
         return
-    with connection.execute_wrapper(_rewrite):
+
+    def rewrite(execute, sql, params, many, context):
+        return execute(hint_type_indexes_ignored(sql, also), params, many, context)
+
+    with connection.execute_wrapper(rewrite):
         yield

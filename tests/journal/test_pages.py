@@ -33,8 +33,10 @@ def test_the_page_its_csv_and_the_api_show_the_same_balanced_lines(day, mapped, 
     page = finance_client.get(URL)
     assert page.status_code == 200
     rows = [r for r in table_rows(page.content.decode(), "journal-table") if r["cells"]]
-    exported = csv_rows(finance_client.get(URL + "&format=csv"))
+    response = finance_client.get(URL + "&format=csv")
+    exported = csv_rows(response)
     api = finance_client.get(API).json()
+    assert response["X-Kohapay-Mapping-Version"] == str(api["mapping_version"]) != "0"
     assert list(exported[0]) == ["date", "library", "cost_centre", "account", "description",
                                  "debit", "credit", "vat_code", "reference"]
     assert [r["account"] for r in exported] == [line["account"] for line in api["lines"]]
@@ -193,3 +195,8 @@ def test_a_rows_edit_link_fills_the_form_with_its_mapping(koha, mapped, finance_
     html = finance_client.get("/registers/journal/mappings/?kind=debit_type&code=PRINT"
                               ).content.decode()
     assert 'name="account" value="4100"' in html and 'name="vat_code" value="S"' in html
+
+
+def test_a_posting_request_without_what_was_shown_is_400(day, mapped, finance_client):
+    response = finance_client.post("/registers/journal/post/", {"from": "2024-05-02"})
+    assert response.status_code == 400 and not Posting.objects.exists()

@@ -180,15 +180,18 @@ def day_page(run: Runner, register: int, day: date) -> dict:
 
 
 # --- the finance journal (journal/facts.py): what every register line of a month contributed ---
+# Every register's lines of a month: MariaDB's own choice is the register index (each register's
+# whole history: 16.8 s at 1 M lines against 1.0 s through timeidx, measured), so the DBA forces
+# timeidx.
 
 JOURNAL_LINES = (
     "SELECT {day}, r.branch, a.payment_type, a.credit_type_code, a.debit_type_code,"
-    " SUM(a.amount) FROM accountlines a JOIN cash_registers r ON r.id = a.register_id"
+    " SUM(a.amount) FROM accountlines a FORCE INDEX (timeidx) JOIN cash_registers r ON r.id = a.register_id"
     " WHERE a.date >= %s AND a.date < %s AND a.timestamp >= %s GROUP BY 1, 2, 3, 4, 5"
 )
 JOURNAL_PAID = (
     "SELECT {day}, r.branch, a.payment_type, a.credit_type_code, d.debit_type_code,"
-    " SUM(o.amount) FROM accountlines a JOIN cash_registers r ON r.id = a.register_id"
+    " SUM(o.amount) FROM accountlines a FORCE INDEX (timeidx) JOIN cash_registers r ON r.id = a.register_id"
     " JOIN account_offsets o ON o.credit_id = a.accountlines_id"
     " JOIN accountlines d ON d.accountlines_id = o.debit_id"
     " WHERE a.credit_type_code IS NOT NULL AND a.date >= %s AND a.date < %s"
@@ -200,7 +203,7 @@ JOURNAL_CONSUMED = (
     "  FROM account_offsets l JOIN accountlines d ON d.accountlines_id = l.debit_id"
     "  WHERE l.credit_id = c.accountlines_id AND l.debit_id <> a.accountlines_id"
     "  ORDER BY l.id LIMIT 1) END, SUM(o.amount)"
-    " FROM accountlines a JOIN cash_registers r ON r.id = a.register_id"
+    " FROM accountlines a FORCE INDEX (timeidx) JOIN cash_registers r ON r.id = a.register_id"
     " JOIN account_offsets o ON o.debit_id = a.accountlines_id"
     " JOIN accountlines c ON c.accountlines_id = o.credit_id"
     " WHERE a.credit_type_code IS NULL AND a.date >= %s AND a.date < %s"
