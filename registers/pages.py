@@ -119,14 +119,15 @@ def overview_page(user, query) -> OverviewPage:
     f = form.cleaned_data
     days, library, payment_type = f["days"], f["library"] or None, f["payment_type"] or None
     registers = registers_shown(visible, include_archived=f["archived"], library=library)
-    figures = overview(registers, days, payment_type, recency=Recency.current())
+    recency = Recency.current()
+    figures = overview(registers, days, payment_type, recency=recency)
     return OverviewPage(
         form, labels, page.today, table=overview_table(figures, labels, days), days=days,
         library=library, register_url=_register_url(days, payment_type), **_day_steps(days),
         variances=None if page.csv else last_variances(
             {f.register.id: f.last_cashup for f in figures}),
         mismatches=None if page.csv else mismatching_registers(
-            device_days([r.id for r in registers], days)),
+            device_days([r.id for r in registers], days, recency)),
     )
 
 
@@ -188,7 +189,7 @@ def register_page(user, register_id: int, query) -> RegisterPage:
                                            recency=recency)),
         variances=_variances(register.id, cashups),
         can_cash_up=can_record_cashup(user),
-        device_days=device_days([register.id], days),
+        device_days=device_days([register.id], days, recency),
     )
 
 
@@ -223,10 +224,12 @@ def day_page(user, register_id: int, day: date, query) -> DayPage:
                    previous_day=day - ONE_DAY, next_day=day + ONE_DAY)
     if not form.is_valid():
         return page
+    recency = Recency.current()
     lines = day_lines(register.id, day, form.cleaned_data["payment_type"] or None,
-                      patrons=can_see_patrons(user))
+                      patrons=can_see_patrons(user), recency=recency)
     return DayPage(
         form, labels, register, day, page.today, page.previous_day, page.next_day,
         table=day_table(lines, day_totals(lines), labels), days=DayRange.single(day),
-        device_days=None if page.csv else device_days([register.id], DayRange.single(day)),
+        device_days=None if page.csv else device_days([register.id], DayRange.single(day),
+                                                      recency),
     )
