@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -102,9 +103,9 @@ class _Draft:
     vat_code: str = ""
 
 
-def build(found: dict[Key, Decimal], mappings: Mappings, *, reference: str,
-          on_day: date | None = None) -> Journal:
-    """The journal of these facts. ``reference`` is formatted with the day and library;
+def build(found: dict[Key, Decimal], mappings: Mappings, *,
+          reference: Callable[[date, str], str], on_day: date | None = None) -> Journal:
+    """The journal of these facts. ``reference`` names a day's lines of a library;
     ``on_day`` dates every line (a cashup's journal)."""
     groups: dict[tuple[date, str], list[tuple[Key, Decimal]]] = defaultdict(list)
     for key, amount in found.items():
@@ -113,7 +114,7 @@ def build(found: dict[Key, Decimal], mappings: Mappings, *, reference: str,
     unmapped: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for (day, library), items in sorted(groups.items()):
         drafts = _drafts(items, library, mappings, unmapped)
-        ref = reference.format(day=day, library=library)
+        ref = reference(day, library)
         lines.extend(Line(day, library, d.cost_centre, d.account, d.description,
                           max(d.value, ZERO), max(-d.value, ZERO), d.vat_code, ref)
                      for d in _rounded(drafts))

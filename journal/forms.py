@@ -1,4 +1,5 @@
 """The journal's forms: which journal (query string), a mapping, the settings, a posting."""
+import re
 from decimal import Decimal
 
 from django import forms
@@ -89,6 +90,12 @@ class SettingsForm(forms.ModelForm):
         fields = ["default_income_account", "default_clearing_account", "default_cost_centre",
                   "vat_account", "reference_prefix", "layout_columns", "layout_separator",
                   "layout_header"]
+
+    def clean_reference_prefix(self):
+        value = self.cleaned_data["reference_prefix"]
+        if not re.fullmatch(r"[A-Za-z0-9_.]{1,20}", value):
+            raise forms.ValidationError("Letters, digits, '_' and '.' only (up to 20).")
+        return value
 
     def clean_layout_columns(self):
         value = self.cleaned_data["layout_columns"]

@@ -94,7 +94,7 @@ class Posting(models.Model):
     last_day = models.DateField(null=True, blank=True)
     cashup_id = models.IntegerField(null=True, blank=True,
                                     help_text="cash_register_actions.id of a cashup's journal")
-    libraries = models.CharField(max_length=400, blank=True,
+    libraries = models.TextField(blank=True,
                                  help_text="The libraries the poster could see ('' = all).")
     digest = models.CharField(max_length=64)
     total = MoneyField(help_text="Sum of the debit column (equal to the credit column's).")
@@ -112,7 +112,7 @@ class PostedLine(models.Model):
     library = models.CharField(max_length=10)
     cost_centre = models.CharField(max_length=40, blank=True)
     account = models.CharField(max_length=40)
-    description = models.CharField(max_length=255)
+    description = models.TextField()  # carries a Koha type's description (up to 200 characters)
     debit = MoneyField()
     credit = MoneyField()
     vat_code = models.CharField(max_length=20, blank=True)

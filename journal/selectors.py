@@ -46,10 +46,12 @@ def selection_for(user, *, days: DayRange, cashup_id: int | None = None) -> ledg
     return cashup_selection(user, cashup_id) if cashup_id else day_selection(user, days)
 
 
-def reference(selection: ledger.Selection, prefix: str) -> str:
+def reference(selection: ledger.Selection, prefix: str):
+    """How a journal's lines are referenced: ``<prefix>-<yyyymmdd>-<library>`` for a day,
+    ``<prefix>-C<cashup id>-<library>`` for a cashup."""
     if selection.cashup_id is not None:
-        return f"{prefix}-C{selection.cashup_id}-{{library}}"
-    return prefix + "-{day:%Y%m%d}-{library}"
+        return lambda day, library: f"{prefix}-C{selection.cashup_id}-{library}"
+    return lambda day, library: f"{prefix}-{day:%Y%m%d}-{library}"
 
 
 def _posted_rows(selection: ledger.Selection):

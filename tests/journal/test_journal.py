@@ -116,7 +116,7 @@ def test_vat_is_rounded_per_line_and_the_remainder_goes_on_the_largest_line(koha
     found = facts_of(("CASH", "in", PAYMENT_TYPE, "CASH", "10.004"),
                      ("CASH", "in", DEBIT_TYPE, "PRINT", "3.333"),
                      ("CASH", "in", DEBIT_TYPE, "COPYCARD", "6.671"))
-    journal = entries.build(found, current(), reference="R")
+    journal = entries.build(found, current(), reference=lambda day, library: "R")
     lines = by_description(journal)
     assert journal.balanced
     # PRINT: VAT 3.333 × 20/120 = 0.5555 → 0.56; net 2.773 → 2.77. COPYCARD 6.671 → 6.67.
@@ -127,7 +127,7 @@ def test_vat_is_rounded_per_line_and_the_remainder_goes_on_the_largest_line(koha
     skewed = facts_of(("CASH", "in", PAYMENT_TYPE, "CASH", "0.015"),
                       ("CASH", "in", PAYMENT_TYPE, "SIP01", "9.000"),
                       ("CASH", "in", DEBIT_TYPE, "COPYCARD", "9.015"))
-    journal = entries.build(skewed, current(), reference="R")
+    journal = entries.build(skewed, current(), reference=lambda day, library: "R")
     lines = by_description(journal)
     assert journal.balanced
     # 0.015 → 0.02, 9.00, 9.015 → 9.02: debits 9.02 = credits 9.02 — or the largest line takes it
@@ -135,7 +135,7 @@ def test_vat_is_rounded_per_line_and_the_remainder_goes_on_the_largest_line(koha
     odd = facts_of(("CASH", "in", PAYMENT_TYPE, "CASH", "0.005"),
                    ("CASH", "in", PAYMENT_TYPE, "SIP01", "0.005"),
                    ("CASH", "in", DEBIT_TYPE, "COPYCARD", "0.010"))
-    journal = entries.build(odd, current(), reference="R")
+    journal = entries.build(odd, current(), reference=lambda day, library: "R")
     lines = by_description(journal)
     # 0.01 + 0.01 debited against 0.01 credited: the largest line (the first of equals) gives
     # back the cent.

@@ -200,3 +200,11 @@ def test_a_rows_edit_link_fills_the_form_with_its_mapping(koha, mapped, finance_
 def test_a_posting_request_without_what_was_shown_is_400(day, mapped, finance_client):
     response = finance_client.post("/registers/journal/post/", {"from": "2024-05-02"})
     assert response.status_code == 400 and not Posting.objects.exists()
+
+
+def test_settings_refuse_a_reference_prefix_that_is_not_plain(db, finance_client):
+    response = finance_client.post("/registers/journal/settings/", {
+        "default_income_account": "9999", "default_clearing_account": "1999",
+        "vat_account": "2200", "reference_prefix": "{day.__class__}",
+        "layout_columns": "date,account", "layout_separator": ";"})
+    assert response.status_code == 400 and not MappingChange.objects.exists()

@@ -132,3 +132,10 @@ def test_mapping_changes_are_versioned_with_who_and_old_and_new(db, finance):
     settings = services.save_settings(user=finance, vat_account="2201")
     assert (settings.kind, settings.old["vat_account"], settings.new["vat_account"]) == (
         "settings", "2200", "2201")
+
+
+def test_a_long_type_description_posts_whole(day, mapped, finance):
+    from koha.models import DebitType
+    DebitType.objects.filter(code="COPYCARD").update(description="C" * 200)  # Koha's maximum
+    posting = post(finance)
+    assert any(line.description.endswith("C" * 200 + ")") for line in posting.lines.all())
