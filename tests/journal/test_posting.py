@@ -139,3 +139,22 @@ def test_a_long_type_description_posts_whole(day, mapped, finance):
     DebitType.objects.filter(code="COPYCARD").update(description="C" * 200)  # Koha's maximum
     posting = post(finance)
     assert any(line.description.endswith("C" * 200 + ")") for line in posting.lines.all())
+
+
+def test_a_cashup_of_posted_days_has_nothing_left_and_its_later_lines_show(koha, mapped, finance):
+    """Postings are kept per register line: a cashup's journal and a day's see the same lines as
+    posted, whichever was posted first."""
+    from tests.factories import cashup
+    charge_and_pay(register=koha.register, at=utc(2024, 5, 2, 9), amount="2.00",
+                   patron=koha.patron, manager=koha.staff)
+    post(finance)
+    charge_and_pay(register=koha.register, at=utc(2024, 5, 2, 11), amount="4.00",
+                   patron=koha.patron, manager=koha.staff)
+    done = cashup(register=koha.register, at=utc(2024, 5, 2, 18), manager=koha.staff)
+    session = selectors.cashup_selection(finance, done.pk)
+    shown_session = selectors.report(session).journal
+    assert [(l.description, l.debit) for l in shown_session.lines if l.debit] == [
+        ("Takings CASH (Cash)", D("4.00"))]
+    services.post_journal(user=finance, selection=session, seen=services.Seen(
+        shown_session.digest, shown_session.mapping_version))
+    assert shown().lines == ()  # the day: both lines posted, one by each posting
