@@ -2,6 +2,8 @@
 permission; the two writes (a mapping or the settings; marking posted) are POSTs with CSRF, for
 finance staff only (``journal.access``); a refused write shows the page again with its sentence
 and changes nothing."""
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -49,11 +51,25 @@ def journal_view(request):
     return render(request, "journal/journal.html", page.context(), status=200 if page.valid else 400)
 
 
-@login_required
-@require_POST
+def finance_write(allowed):
+    """A write of finance staff: logged in, POST (with CSRF), ``allowed(user)`` or 403."""
+
+    def decorate(view):
+        @wraps(view)
+        @login_required
+        @require_POST
+        def wrapper(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+@finance_write(access.can_post)
 def post_view(request):
-    if not access.can_post(request.user):
-        raise PermissionDenied
     form = PostForm(request.POST)
     if not form.is_valid():
         return render(request, "journal/journal.html", {"form": form, "invalid": True}, status=400)
@@ -86,11 +102,8 @@ def _mappings_again(request, status: int, **forms):
     return render(request, "journal/mappings.html", page.context(), status=status)
 
 
-@login_required
-@require_POST
+@finance_write(access.can_change_mappings)
 def change_mapping_view(request):
-    if not access.can_change_mappings(request.user):
-        raise PermissionDenied
     form = MappingForm(request.POST)
     if not form.is_valid():
         return _mappings_again(request, 400, mapping_form=form)
@@ -112,11 +125,8 @@ def change_mapping_view(request):
     return _saved(request, change)
 
 
-@login_required
-@require_POST
+@finance_write(lambda user: access.can_change_mapping(user, "settings", ""))
 def change_settings_view(request):
-    if not access.can_change_mapping(request.user, "settings", ""):
-        raise PermissionDenied
     form = SettingsForm(request.POST, instance=journal_settings())
     if not form.is_valid():
         return _mappings_again(request, 400, settings_form=form)
