@@ -1,9 +1,9 @@
 """The payments app's hand-written SQL, and nothing else of it anywhere (the rule: plain SQL only
 where it beats the ORM by more than 20 % on a figure ``make bench`` reports; see
-docs/performance.md, "Issue 13"), plus the one statement the ORM cannot express.
+docs/performance.md, "Issue 13"), plus the statements the ORM cannot express.
 
 The intake transaction's statements (``insert``, ``update_column``, ``lock_patron``,
-``written_lines``): the rows ``koha.recipes`` builds, written and read back as fixed SQL — for
+``written_lines``, ``insert_returning_balance``): the rows ``koha.recipes`` builds, written and read back as fixed SQL — for
 a charge and, the same statements for the same reason, for a payment of existing debits.
 Measured on the in-process figure ``make bench`` reports ("ms per intake", alternating runs,
 medians, 2026-12-06): the transaction's eight statements through the ORM (``bulk_create``, ``update``, a
@@ -176,6 +176,31 @@ def insert(objs: list, *, return_ids: bool = False, return_rows: bool = False) -
                     obj.pk = row[0]
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+BALANCE_SQL = ("COALESCE((SELECT SUM(`a`.`amountoutstanding`) FROM `accountlines` `a`"
+               " WHERE `a`.`borrowernumber` = %s), 0)")
+
+
+def insert_returning_balance(obj, *, patron_id: int) -> Decimal:
+    """INSERT one new instance and read Koha's balance of the patron (SUM of
+    ``amountoutstanding``, 0 without lines) in the same statement, by a ``RETURNING`` subquery:
+    the intake's last statement proves the balance unchanged without a statement of its own
+    (MariaDB ≥ 10.5 and SQLite ≥ 3.35 take it; without RETURNING, two statements)."""
+    model = type(obj)
+    _check_defaults(model, [obj])
+    params = [_value(field, plain, obj) for field, plain in _write_columns(model)]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_rows_from_bulk_insert:
+            cursor.execute(_insert_sql(model, 1, None) + " RETURNING " + BALANCE_SQL,
+                           [*params, patron_id])
+            balance = cursor.fetchone()[0]
+        else:  # pragma: no cover - a database without RETURNING (an old SQLite)
+            cursor.execute(_insert_sql(model, 1, None), params)
+            cursor.execute("SELECT " + BALANCE_SQL, [patron_id])
+            balance = cursor.fetchone()[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return money(balance)
 
 
 def stored_row(model, row, into=None):
