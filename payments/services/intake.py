@@ -31,7 +31,7 @@ from payments import sql
 from payments.models import ApiClient, Intake
 from payments.responses import intake_response_body
 from payments.services.credit_numbers import allocate_credit_number
-from payments.services.idempotency import previous_intake, write_once
+from payments.services.idempotency import write_once
 from payments.services.ledger import ZERO, ledger_problems
 from payments.services.results import IntakeResult
 from payments.services.rules import IntakePlan, plan_intake
@@ -47,20 +47,25 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
                    external_id: str | None = None, idempotency_key: str | None = None,
                    request_hash: str, owner: KeyOwner | None = None) -> IntakeResult:
     """Record a charge and its payment for a patron, or replay the earlier answer to the same
-    request. Raises a ``PaymentError`` for every refusal; writes nothing unless it succeeds.
+    request (found when the write or a rule refuses: ``write_once``). Raises a ``PaymentError``
+    for every refusal; writes nothing unless it succeeds.
     ``owner``: the staff patron a Koha API key acts as (None for kohapay's own clients)."""
     guard = {"client": client, "idempotency_key": idempotency_key, "external_id": external_id,
              "request_hash": request_hash}
 
-    earlier = previous_intake(**guard)
-    if earlier is not None:
-        return earlier
-    plan = plan_intake(
-        client=client, owner=owner, patron_id=patron_id, debit_type=debit_type, amount=amount,
-        payment_type=payment_type, register_id=register_id, library_id=library_id,
-        description=description, note=note,
-    )
-    return write_once(lambda: _write(plan, **guard), guard=guard, patron_id=patron_id)
+    def plan_and_write() -> IntakeResult:
+        plan = plan_intake(
+            client=client, owner=owner, patron_id=patron_id, debit_type=debit_type,
+            amount=amount, payment_type=payment_type, register_id=register_id,
+            library_id=library_id, description=description, note=note,
+        )
+        return _write(plan, **guard)
+
+    # No look-up of an earlier intake first: the unique indexes of ``kohapay_intake`` answer on
+    # the INSERT, and ``write_once`` reads the earlier intake only when the write or a rule
+    # refused (a replay, a reused key, a used external_id — the same answers, in the same
+    # order of precedence, as a look-up first; docs/performance.md, "Issue 18").
+    return write_once(plan_and_write, guard=guard, patron_id=patron_id)
 
 
 def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
