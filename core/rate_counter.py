@@ -43,11 +43,17 @@ class WindowCount:
 def count_hit(scope: str, ident: str, seconds: int, *, now: float | None = None) -> WindowCount:
     """Count one request of ``ident`` in ``scope`` in its ``seconds``-long window (aligned on the
     Unix epoch, so every process agrees on it); the window's count after this one."""
+    window_start, ends_at = window_of(seconds, now=now)
+    hits = sql.count_in_window(scope, ident, window_start)
+    return WindowCount(hits=hits, ends_at=ends_at)
+
+
+def window_of(seconds: int, *, now: float | None = None) -> tuple[datetime, float]:
+    """The ``seconds``-long window ``now`` falls in (aligned on the Unix epoch): its start, as
+    the counter row keys it, and its end (Unix time)."""
     now = time.time() if now is None else now
     start = int(now // seconds) * seconds
-    window_start = datetime.fromtimestamp(start, tz=UTC)
-    hits = sql.count_in_window(scope, ident, window_start)
-    return WindowCount(hits=hits, ends_at=float(start + seconds))
+    return datetime.fromtimestamp(start, tz=UTC), float(start + seconds)
 
 
 def purge_rate_counters(*, now: datetime | None = None) -> int:

@@ -18,19 +18,22 @@ Fixed windows: "600/min" allows 600 requests in each calendar minute (UTC, align
 so every process agrees). Never more within a window, even under a concurrent burst; across a
 window boundary a client may send up to twice the rate in a short interval, never more than the
 rate on average. ``Retry-After`` is the time left until the window ends. Refused requests are
-counted too (they cost a statement, not a pass).
+counted too (they cost a statement, not a pass). A request of a kohapay API client is counted
+by the statement that checks its token (``payments.authentication``; the same row, the same
+atomic increment), so that the check and the count cost one round trip.
 """
 import base64
 import binascii
 import hashlib
 import math
 import time
+from datetime import datetime
 
 from django.conf import settings
 from django.http.multipartparser import MultiPartParserError
 from rest_framework.throttling import BaseThrottle
 
-from core.rate_counter import count_hit
+from core.rate_counter import count_hit, window_of
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}  # DRF's: s/sec, m/min, h/hour, d/day
 MAX_IDENT = 64  # RateCounter.ident
@@ -72,9 +75,32 @@ def short_ident(ident: str) -> str:
     return "sha256-" + hashlib.sha256(ident.encode()).hexdigest()[:48]
 
 
+# Where ``payments.authentication`` leaves the count it took with the token check (one
+# statement for both, ``payments.sql.counted_token_row``): (the rate it was counted for, the
+# window's count). ``ApiRateThrottle`` then decides on it instead of counting again.
+COUNTED_WITH_TOKEN = "kohapay_api_window"
+
+
+def api_window(now: float | None = None) -> tuple[str, datetime, float] | None:
+    """The ``api`` scope's current window for a counter written elsewhere: (the rate, the
+    window's start, its end); None when there is no API rate."""
+    rate = settings.KOHAPAY_API_RATE
+    if rate is None:
+        return None
+    window_start, ends_at = window_of(parse_rate(rate)[1], now=now)
+    return rate, window_start, ends_at
+
+
 class ApiRateThrottle(KohapayThrottle):
     scope = "api"
     setting = "KOHAPAY_API_RATE"
+
+    def allow_request(self, request, view):
+        counted = getattr(request, COUNTED_WITH_TOKEN, None)
+        if counted is not None and counted[0] == settings.KOHAPAY_API_RATE:
+            self.window = counted[1]  # this request was counted with its token check
+            return self.window.hits <= parse_rate(counted[0])[0]
+        return super().allow_request(request, view)
 
     def counter_ident(self, request):
         client = getattr(request.user, "client", None)

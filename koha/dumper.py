@@ -64,7 +64,7 @@ def perl_float_text(number: Decimal) -> str:
 
 
 def perl_string(text: str) -> str:
-    if any(ord(char) > 0x7F for char in text):
+    if not text.isascii():  # (any character above 0x7F; str.isascii is one C call)
         escaped = []
         for char in text:
             if char in '\\"$@':

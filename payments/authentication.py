@@ -4,7 +4,9 @@ Tokens are issued by django-oauth-toolkit (``payments.oauth``, ``POST /api/v1/oa
 Checking one on every call does not go through the toolkit's oauthlib round trip (it rebuilt an
 oauthlib request from the Django request, then made two queries: ~5 ms, a fifth of an intake).
 Instead one indexed query (``payments.sql.token_row``) does what the toolkit's
-``validate_bearer_token`` and our client check did, with the same rules:
+``validate_bearer_token`` and our client check did, with the same rules (on MariaDB, for a token
+that passes them, the same statement also counts the request for the rate limit:
+``sql.counted_token_row``, ``core.throttling``):
 
 - the token comes from ``Authorization: Bearer <token>`` only, as Koha's own API reads it (the
   toolkit also took ``?access_token=`` from the URL, where tokens end up in access logs);
@@ -32,6 +34,8 @@ from oauth2_provider.models import get_access_token_model
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication
 
+from core.rate_counter import WindowCount
+from core.throttling import COUNTED_WITH_TOKEN, api_window
 from koha.identity.api_keys import KeyOwner
 from koha.identity.permissions import for_patron
 from payments import sql
@@ -74,6 +78,9 @@ class ApiClientAuthentication(BaseAuthentication):
         token = bearer_token(header)
         if token and token.startswith(TOKEN_PREFIX):
             return self.authenticate_koha_key(request, token)
+        counted = counted_token_check(request, token) if token else None
+        if counted is not None:
+            return counted
         found = token_check(token) if token else None
         if found is None or not found.unexpired:
             request.oauth2_error = EXPIRED if found is not None else NOT_FOUND
@@ -85,6 +92,9 @@ class ApiClientAuthentication(BaseAuthentication):
         return ClientPrincipal(found.client), access_token
 
     def authenticate_koha_key(self, request, token: str):
+        counted = counted_koha_key_check(request, token)
+        if counted is not None:
+            return counted
         found = koha_key_token_check(token)
         if found is None or not found.unexpired:
             request.oauth2_error = EXPIRED if found is not None else NOT_FOUND
@@ -120,11 +130,68 @@ class TokenCheck:
     staff_exists: bool
 
 
+def counted_koha_key_check(request, token: str):
+    """``counted_token_check`` for a Koha API key's token (``sql.counted_koha_key_token_row``),
+    then the owner's permissions in one more query, as ``koha_key_token_check``."""
+    window = _counted_window()
+    if window is None:
+        return None
+    rate, window_start, ends_at = window
+    row = sql.counted_koha_key_token_row(token_checksum(token), timezone.now(), window_start)
+    if row is None:
+        return None
+    hits, token_id, client_id, name, koha_client_id, owner_id, userid, flags, home = row
+    setattr(request, COUNTED_WITH_TOKEN, (rate, WindowCount(hits=hits, ends_at=ends_at)))
+    owner = KeyOwner(borrowernumber=owner_id, userid=userid, home_library=home,
+                     permissions=for_patron(userid, flags, owner_id))
+    client = ApiClient.from_db(
+        connection.alias, ["id", "name", "active", "application_id", "koha_client_id",
+                           "staff_patron_id"],
+        [client_id, name, True, None, koha_client_id, owner_id])
+    token_row = KohaKeyToken.from_db(connection.alias, ["id", "client_id"], [token_id, client_id])
+    return ClientPrincipal(client, owner=owner), token_row
+
+
+def _counted_window():
+    """The API rate's window when the database can count with the token check (MariaDB's
+    ``INSERT … SELECT … ON DUPLICATE KEY UPDATE … RETURNING``), else None."""
+    if not (connection.vendor == "mysql" and connection.mysql_is_mariadb
+            and connection.features.can_return_rows_from_bulk_insert):
+        return None
+    return api_window()
+
+
+def counted_token_check(request, token: str):
+    """(principal, token) of a token that passes every check, counted in its client's rate
+    window by the same statement (``sql.counted_token_row``), which it leaves on the request for
+    ``core.throttling.ApiRateThrottle``; None when that statement is not available (no API rate,
+    a database without ``RETURNING`` from an upsert) or found no valid token — then
+    ``token_check`` decides, and says why, uncounted, as before."""
+    window = _counted_window()
+    if window is None:
+        return None
+    rate, window_start, ends_at = window
+    row = sql.counted_token_row(_checksum(token), timezone.now(), window_start)
+    if row is None:
+        return None
+    hits, token_id, application_id, client_id, name, staff_id = row
+    setattr(request, COUNTED_WITH_TOKEN, (rate, WindowCount(hits=hits, ends_at=ends_at)))
+    client = ApiClient.from_db(connection.alias, ["id", "name", "active", "application_id",
+                                                  "staff_patron_id"],
+                               [client_id, name, True, application_id, staff_id])
+    access_token = get_access_token_model().from_db(
+        connection.alias, ["id", "application_id"], [token_id, application_id])
+    return ClientPrincipal(client), access_token
+
+
+def _checksum(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
 def token_check(token: str) -> TokenCheck | None:
     """The presented token's state and its client, in one query; None if no such token.
     ``expires > now`` is the toolkit's ``not is_expired()`` (a NULL expiry is expired)."""
-    checksum = hashlib.sha256(token.encode("utf-8")).hexdigest()
-    row = sql.token_row(checksum, timezone.now())
+    row = sql.token_row(_checksum(token), timezone.now())
     if row is None:
         return None
     unexpired, token_id, application_id, client_id, name, active, staff_id, staff = row

@@ -1,9 +1,9 @@
 """The payments app's hand-written SQL, and nothing else of it anywhere (the rule: plain SQL only
 where it beats the ORM by more than 20 % on a figure ``make bench`` reports; see
-docs/performance.md, "Issue 13"), plus the one statement the ORM cannot express.
+docs/performance.md, "Issue 13"), plus the statements the ORM cannot express.
 
 The intake transaction's statements (``insert``, ``update_column``, ``lock_patron``,
-``written_lines``): the rows ``koha.recipes`` builds, written and read back as fixed SQL — for
+``written_lines``, ``insert_returning_balance``): the rows ``koha.recipes`` builds, written and read back as fixed SQL — for
 a charge and, the same statements for the same reason, for a payment of existing debits.
 Measured on the in-process figure ``make bench`` reports ("ms per intake", alternating runs,
 medians, 2026-12-06): the transaction's eight statements through the ORM (``bulk_create``, ``update``, a
@@ -12,6 +12,12 @@ than these (docs/performance.md, "Issue 13"): the ORM compiles each statement on
 although none ever changes shape, ~0.2 ms of CPU apiece, more than MariaDB takes to run it.
 Every value still goes through the model fields' own methods (``pre_save``,
 ``get_db_prep_save``; the converters on the way back), so the rows are the ORM's, byte for byte.
+
+``counted_token_row``, ``counted_koha_key_token_row``: the token check and the rate limit's
+count of the same request as one upsert (``INSERT … SELECT … ON DUPLICATE KEY UPDATE …
+RETURNING``, MariaDB ≥ 10.5), which the ORM cannot say (no insert-or-increment, no RETURNING from
+one: ``core.sql.count_in_window`` is SQL for the same reason); one round trip and one statement
+per API request instead of two (docs/performance.md, "Issue 18").
 
 ``REFERENCES``: the facts behind every rule of an intake (``selectors.intake_references``) as one
 ``UNION ALL`` of twelve small indexed SELECTs. Measured on the in-process figure ``make bench``
@@ -31,6 +37,7 @@ from django.db import connection, models
 from django.db.models.expressions import DatabaseDefault
 from oauth2_provider.models import get_access_token_model
 
+from core.models import RateCounter
 from koha.models import AccountLine, ApiKey, Patron
 from payments.models import ApiClient, KohaKeyToken
 
@@ -117,6 +124,52 @@ def _token_sql() -> str:
     )
 
 
+def counted_token_row(checksum: str, now, window_start) -> tuple | None:
+    """For a token that passes every check of ``token_row`` (unexpired, its client active, the
+    client's staff patron still in Koha): count the request in its client's ``api`` window and
+    return (hits, token id, application id, client id, name, staff patron id), in ONE
+    statement; None — nothing counted — for any other token (``token_row`` then says why).
+
+    An ``INSERT … SELECT`` of the counter row from the token and its client, ``ON DUPLICATE KEY
+    UPDATE hits = hits + 1`` (the same atomic increment as ``core.sql.count_in_window``, on the
+    same row ``ApiRateThrottle`` counts: scope ``api``, ident ``client-<id>``), ``RETURNING``
+    the new count and the client's columns (MariaDB ≥ 10.5). In READ COMMITTED the SELECT is a
+    consistent read: it locks nothing but the counter row, for this autocommit statement only.
+
+    Why SQL: the ORM has no insert-or-increment (``count_in_window``) and no ``RETURNING`` from
+    one. Measured on ``make bench`` (docs/performance.md, "Issue 18"): the token check and the
+    count as two statements, each with its round trip (the count with its own commit) cost the
+    intake one of its statements per request."""
+    params = [connection.ops.adapt_datetimefield_value(window_start), checksum,
+              connection.ops.adapt_datetimefield_value(now),
+              *[checksum] * len(TOKEN_CLIENT_COLUMNS)]
+    with connection.cursor() as cursor:
+        cursor.execute(_counted_token_sql(), params)
+        return cursor.fetchone()
+
+
+@cache
+def _counted_token_sql() -> str:
+    token = get_access_token_model()._meta.db_table
+    client, patron = ApiClient._meta.db_table, Patron._meta.db_table
+    counter = RateCounter._meta.db_table
+    joined = (f"FROM {token} t JOIN {client} c ON c.application_id = t.application_id"
+              f" WHERE t.token_checksum = %s")
+    # RETURNING names only the counter's columns; the client's come by the same unique index.
+    returned = ", ".join(f"(SELECT {column} {joined})" for column in TOKEN_CLIENT_COLUMNS)
+    return (
+        f"INSERT INTO {counter} (scope, ident, window_start, hits)"
+        f" SELECT 'api', CONCAT('client-', c.id), %s, 1 {joined}"
+        f" AND t.expires > %s AND c.active = 1"
+        f" AND EXISTS(SELECT 1 FROM {patron} p WHERE p.borrowernumber = c.staff_patron_id)"
+        f" ON DUPLICATE KEY UPDATE hits = hits + 1"
+        f" RETURNING hits, {returned}"
+    )
+
+
+TOKEN_CLIENT_COLUMNS = ("t.id", "t.application_id", "c.id", "c.name", "c.staff_patron_id")
+
+
 def koha_key_token_row(checksum: str, now) -> tuple | None:
     """A Koha API key's token (by its checksum), its kohapay client, and — while the key is in
     Koha's ``api_keys`` and active — the key's owner, in one indexed query: (unexpired, token
@@ -150,6 +203,45 @@ def _koha_key_token_sql() -> str:
     )
 
 
+def counted_koha_key_token_row(checksum: str, now, window_start) -> tuple | None:
+    """``counted_token_row`` for a Koha API key's token: for a token that passes every check of
+    ``koha_key_token_row`` (unexpired, its client active, the key in Koha's ``api_keys`` and
+    active, its owner a patron), count the request in its client's ``api`` window and return
+    (hits, token id, client id, name, koha client_id, owner borrowernumber, userid, flags, home
+    library) in ONE statement; None — nothing counted — for any other token. The same reason
+    and measure as ``counted_token_row``'s; the owner's permissions are one more query, as
+    before."""
+    params = [connection.ops.adapt_datetimefield_value(window_start), checksum,
+              connection.ops.adapt_datetimefield_value(now),
+              *[checksum] * len(KEY_CLIENT_COLUMNS)]
+    with connection.cursor() as cursor:
+        cursor.execute(_counted_koha_key_token_sql(), params)
+        return cursor.fetchone()
+
+
+KEY_CLIENT_COLUMNS = ("t.id", "c.id", "c.name", "c.koha_client_id", "p.borrowernumber",
+                      "p.userid", "p.flags", "p.branchcode")
+
+
+@cache
+def _counted_koha_key_token_sql() -> str:
+    token, client = KohaKeyToken._meta.db_table, ApiClient._meta.db_table
+    key, patron = ApiKey._meta.db_table, Patron._meta.db_table
+    counter = RateCounter._meta.db_table
+    joined = (f"FROM {token} t JOIN {client} c ON c.id = t.client_id"
+              f" JOIN {key} k ON k.client_id = c.koha_client_id AND k.active = 1"
+              f" JOIN {patron} p ON p.borrowernumber = k.patron_id"
+              f" WHERE t.token_checksum = %s")
+    returned = ", ".join(f"(SELECT {column} {joined})" for column in KEY_CLIENT_COLUMNS)
+    return (
+        f"INSERT INTO {counter} (scope, ident, window_start, hits)"
+        f" SELECT 'api', CONCAT('client-', c.id), %s, 1 {joined}"
+        f" AND t.expires > %s AND c.active = 1"
+        f" ON DUPLICATE KEY UPDATE hits = hits + 1"
+        f" RETURNING hits, {returned}"
+    )
+
+
 # --- the intake transaction ---------------------------------------------------------------------
 
 
@@ -176,6 +268,31 @@ def insert(objs: list, *, return_ids: bool = False, return_rows: bool = False) -
                     obj.pk = row[0]
     for obj in objs:
         obj._state.adding, obj._state.db = False, connection.alias
+
+
+BALANCE_SQL = ("COALESCE((SELECT SUM(`a`.`amountoutstanding`) FROM `accountlines` `a`"
+               " WHERE `a`.`borrowernumber` = %s), 0)")
+
+
+def insert_returning_balance(obj, *, patron_id: int) -> Decimal:
+    """INSERT one new instance and read Koha's balance of the patron (SUM of
+    ``amountoutstanding``, 0 without lines) in the same statement, by a ``RETURNING`` subquery:
+    the intake's last statement proves the balance unchanged without a statement of its own
+    (MariaDB ≥ 10.5 and SQLite ≥ 3.35 take it; without RETURNING, two statements)."""
+    model = type(obj)
+    _check_defaults(model, [obj])
+    params = [_value(field, plain, obj) for field, plain in _write_columns(model)]
+    with connection.cursor() as cursor:
+        if connection.features.can_return_rows_from_bulk_insert:
+            cursor.execute(_insert_sql(model, 1, None) + " RETURNING " + BALANCE_SQL,
+                           [*params, patron_id])
+            balance = cursor.fetchone()[0]
+        else:  # pragma: no cover - a database without RETURNING (an old SQLite)
+            cursor.execute(_insert_sql(model, 1, None), params)
+            cursor.execute("SELECT " + BALANCE_SQL, [patron_id])
+            balance = cursor.fetchone()[0]
+    obj._state.adding, obj._state.db = False, connection.alias
+    return money(balance)
 
 
 def stored_row(model, row, into=None):

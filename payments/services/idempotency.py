@@ -3,8 +3,9 @@ intake of the same client means for a new request.
 
 The guard itself is the database: ``kohapay_intake`` has unique indexes on (client,
 idempotency_key) and (client, external_id), and the Intake row is inserted in the payment's own
-transaction. The look-ups here only turn an existing row into the right answer (replay, 409, 422),
-before the transaction and again after a concurrent duplicate lost the race on the index.
+transaction. The look-ups here only turn an existing row into the right answer (replay, 409, 422):
+for a charge only after its INSERT or a rule refused (``write_once``), for the other payments
+before the transaction too.
 """
 import hashlib
 import json
@@ -108,7 +109,12 @@ def write_once(write: Callable[[], IntakeResult], *, guard: dict,
     refusal raised inside the write (a debit already paid, an amount now above what is owed)
     may also be a twin's doing: it waited on the patron's lock while the twin paid. The durable
     block has rolled everything back each time: the twin's answer if there is one, else the
-    refusal — for the database's errors 409 ``concurrent_change``, safe to retry."""
+    refusal — for the database's errors 409 ``concurrent_change``, safe to retry.
+
+    The charge path (``services.intake``) looks for no earlier intake before it writes: a plain
+    retry of a recorded request reaches here the same way (the unique index refuses its
+    INSERT, or a rule now refuses it) and gets its replay, its 422 or its 409 from
+    ``previous_intake``, exactly as from a look-up first."""
     try:
         return write()
     except err.PaymentError:

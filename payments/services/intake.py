@@ -5,13 +5,14 @@ Koha's tables (the other, ``services.pay``, pays debits the patron already owes)
 what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6; the rows come from
 ``koha.recipes.charge_and_pay``) plus kohapay's own Intake record:
 
-    _lock_patron → [hold_register] → [_allocate_credit_number] → _create_lines
-    → _create_offsets → _settle → _record_statistics → [_log_fines] → _check_invariants
-    → _record_intake
+    _lock_patron → [hold_register] → [_allocate_credit_number] → _settle → _create_lines
+    → _create_offsets → _record_statistics → [_log_fines] → _check_invariants → _record_intake
 
-Each step is one statement, written by ``payments.sql`` from the recipe's model instances (the
-ORM compiled the same eight statements on every intake, 25 % of its time: docs/performance.md), so
-an intake is at most 10 statements inside the transaction.
+Each writing step is one statement, written by ``payments.sql`` from the recipe's model
+instances (the ORM compiled the same statements on every intake, 25 % of its time:
+docs/performance.md); the lines are born settled and come back by ``RETURNING``, and the last
+INSERT reads the balance back, so an intake is 7 statements inside the transaction (8 with a
+credit number, 6 without FinesLog or without a register).
 Any exception — a rule, a database error, a failed invariant — escapes the ``atomic`` block and
 rolls everything back: no row is ever left half-written.
 """
@@ -30,7 +31,7 @@ from payments import sql
 from payments.models import ApiClient, Intake
 from payments.responses import intake_response_body
 from payments.services.credit_numbers import allocate_credit_number
-from payments.services.idempotency import previous_intake, write_once
+from payments.services.idempotency import write_once
 from payments.services.ledger import ZERO, ledger_problems
 from payments.services.results import IntakeResult
 from payments.services.rules import IntakePlan, plan_intake
@@ -46,19 +47,25 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
                    external_id: str | None = None, idempotency_key: str | None = None,
                    request_hash: str, owner: KeyOwner | None = None) -> IntakeResult:
     """Record a charge and its payment for a patron, or replay the earlier answer to the same
-    request. Raises a ``PaymentError`` for every refusal; writes nothing unless it succeeds.
+    request (found when the write or a rule refuses: ``write_once``). Raises a ``PaymentError``
+    for every refusal; writes nothing unless it succeeds.
     ``owner``: the staff patron a Koha API key acts as (None for kohapay's own clients)."""
     guard = {"client": client, "idempotency_key": idempotency_key, "external_id": external_id,
              "request_hash": request_hash}
-    earlier = previous_intake(**guard)
-    if earlier is not None:
-        return earlier
-    plan = plan_intake(
-        client=client, owner=owner, patron_id=patron_id, debit_type=debit_type, amount=amount,
-        payment_type=payment_type, register_id=register_id, library_id=library_id,
-        description=description, note=note,
-    )
-    return write_once(lambda: _write(plan, **guard), guard=guard, patron_id=patron_id)
+
+    def plan_and_write() -> IntakeResult:
+        plan = plan_intake(
+            client=client, owner=owner, patron_id=patron_id, debit_type=debit_type,
+            amount=amount, payment_type=payment_type, register_id=register_id,
+            library_id=library_id, description=description, note=note,
+        )
+        return _write(plan, **guard)
+
+    # No look-up of an earlier intake first: the unique indexes of ``kohapay_intake`` answer on
+    # the INSERT, and ``write_once`` reads the earlier intake only when the write or a rule
+    # refused (a replay, a reused key, a used external_id — the same answers, in the same
+    # order of precedence, as a look-up first; docs/performance.md, "Issue 18").
+    return write_once(plan_and_write, guard=guard, patron_id=patron_id)
 
 
 def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
@@ -70,20 +77,21 @@ def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
         now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
         credit_number = _allocate_credit_number(plan, now)
         rows = recipes.charge_and_pay(_charge_and_pay(plan, credit_number), at=now)
+        _settle(rows.debit, rows.credit)
         debit, credit = _create_lines(rows)
         offsets = _create_offsets(rows)
-        _settle(debit, credit)
         _record_statistics(rows)
         _log_fines(rows)
-        debit, credit, balance = _check_invariants(plan, debit, credit, offsets,
-                                                   balance_before)
+        debit, credit = _check_invariants(plan, debit, credit, offsets)
+        # The balance after is the balance before: the two lines are proven settled, and
+        # _record_intake proves that nothing else moved it (else it rolls everything back).
         body = intake_response_body(
-            patron_id=plan.patron_id, external_id=external_id, balance=balance,
+            patron_id=plan.patron_id, external_id=external_id, balance=balance_before,
             debit=debit, credit=credit, offsets=offsets,
         )
         _record_intake(plan, client=client, idempotency_key=idempotency_key,
                        external_id=external_id, request_hash=request_hash,
-                       debit=debit, credit=credit, body=body)
+                       debit=debit, credit=credit, body=body, balance_before=balance_before)
     return IntakeResult(status_code=201, body=body, patron_id=plan.patron_id,
                         payment_id=credit.pk, replayed=False)
 
@@ -131,11 +139,20 @@ def _charge_and_pay(plan: IntakePlan, credit_number: str | None) -> recipes.Char
     )
 
 
+def _settle(debit: AccountLine, credit: AccountLine) -> None:
+    """What ``apply`` leaves: both lines fully outstanding-free. Koha inserts them outstanding
+    (A and −A) and then updates both to 0 in the same transaction; the committed rows are the
+    same when they are born settled (``timestamp``: MariaDB stamps the insert as it stamped the
+    update, within the transaction), and it saves an UPDATE. ``_check_invariants`` then proves
+    it on the rows as stored."""
+    debit.amountoutstanding = credit.amountoutstanding = ZERO
+
+
 def _create_lines(rows: recipes.ChargeAndPayRows) -> tuple[AccountLine, AccountLine]:
-    """The debit and the PAYMENT credit, in one INSERT; their ids come back by ``RETURNING``.
-    Born outstanding (A and −A) as Koha inserts them; ``_settle`` then brings both to 0, so
-    MariaDB stamps ``timestamp`` as in Koha."""
-    sql.insert([rows.debit, rows.credit], return_ids=True)
+    """The debit and the PAYMENT credit, in one INSERT; every column comes back as stored by
+    ``RETURNING`` (ids, ``timestamp``, the amounts as the columns keep them), so the invariant
+    check reads the rows without a second statement."""
+    sql.insert([rows.debit, rows.credit], return_rows=True)
     return rows.debit, rows.credit
 
 
@@ -148,11 +165,6 @@ def _create_offsets(rows: recipes.ChargeAndPayRows) -> list[AccountOffset]:
     return offsets
 
 
-def _settle(debit: AccountLine, credit: AccountLine) -> None:
-    """What ``apply`` leaves: both lines fully outstanding-free."""
-    sql.update_column(AccountLine, [debit.pk, credit.pk], "amountoutstanding", ZERO)
-
-
 def _record_statistics(rows: recipes.ChargeAndPayRows) -> None:
     sql.insert([rows.statistic])
 
@@ -163,35 +175,35 @@ def _log_fines(rows: recipes.ChargeAndPayRows) -> None:
 
 
 def _check_invariants(plan: IntakePlan, debit: AccountLine, credit: AccountLine,
-                      offsets: list[AccountOffset], balance_before: Decimal):
-    """Re-read the lines and prove the ledger is whole before committing: the APPLY offsets
-    link the credit to the debit and sum to −A, both lines are outstanding 0 (else a bug: 500),
-    and the patron's balance is what it was (else a concurrent writer: 409).
-    Returns the lines as stored and the balance."""
-    lines, balance = sql.written_lines(plan.patron_id, debit.pk, credit.pk)
-    stored_debit, stored_credit = lines.get(debit.pk), lines.get(credit.pk)
-    problems = ledger_problems(plan.amount, stored_debit, stored_credit, offsets)
+                      offsets: list[AccountOffset]) -> tuple[AccountLine, AccountLine]:
+    """Prove the ledger is whole before committing, on the rows as stored (``RETURNING``): the
+    APPLY offsets link the credit to the debit and sum to −A, both lines are outstanding 0 (else
+    a bug: 500). The patron's balance is proven unchanged by ``_record_intake``, the last
+    statement before the commit."""
+    problems = ledger_problems(plan.amount, debit, credit, offsets)
     if problems:
         logger.error("intake invariant violated for patron %s: %s", plan.patron_id,
                      "; ".join(problems))
         raise err.InvariantViolation(problems=problems)
-    if balance != balance_before:
-        # Our two lines are proven settled, so they add 0 to the balance: only another writer
-        # (Koha's desk takes no lock on the patron) can have moved it. Not a bug, a race —
-        # refuse, roll back, and let the client retry with the same key.
-        logger.warning("patron %s balance went from %s to %s during the intake (a concurrent "
-                       "Koha write); rolled back", plan.patron_id, balance_before, balance)
-        raise err.ConcurrentChange()
-    return stored_debit, stored_credit, balance
+    return debit, credit
 
 
 def _record_intake(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
                    external_id: str | None, request_hash: str, debit: AccountLine,
-                   credit: AccountLine, body: dict) -> None:
+                   credit: AccountLine, body: dict, balance_before: Decimal) -> None:
     """kohapay's record, in the same transaction. Its unique indexes are the idempotency guard:
-    a concurrent twin blocks here until the first commits, then fails and rolls back."""
-    sql.insert([Intake(
+    a concurrent twin blocks here until the first commits, then fails and rolls back.
+
+    The same statement reads the patron's balance (``RETURNING``): our two lines are settled, so
+    they add 0 to it; if it is not what it was under the lock, another writer moved it (Koha's
+    desk takes no lock on the patron). Not a bug, a race — refuse, roll back, and let the client
+    retry with the same key."""
+    balance = sql.insert_returning_balance(Intake(
         client=client, idempotency_key=idempotency_key, external_id=external_id,
         request_hash=request_hash, patron_id=plan.patron_id, payment_id=credit.pk,
         debit_id=debit.pk, response_status=201, response_body=body,
-    )])
+    ), patron_id=plan.patron_id)
+    if balance != balance_before:
+        logger.warning("patron %s balance went from %s to %s during the intake (a concurrent "
+                       "Koha write); rolled back", plan.patron_id, balance_before, balance)
+        raise err.ConcurrentChange()

@@ -1,6 +1,7 @@
 """The ledger facts the intake checks before it commits (django-hordak's "invariants are checked,
 not assumed"): what a settled charge-and-pay, and a payment of existing debits, must look like.
-(Koha's balance is read with the patron lock and the re-read, ``payments.sql``.)"""
+(Koha's balance is read with the patron lock and, after the writes, by the re-read — or, for a
+charge, by the intake record's own INSERT: ``payments.sql``.)"""
 from decimal import Decimal
 
 from koha.models import AccountLine, AccountOffset
