@@ -65,7 +65,7 @@ def compare(client, name):
     return dashboard._check(client, url, name, found), found
 
 
-@pytest.mark.parametrize("name", ["overview", "register_30d", "day"])
+@pytest.mark.parametrize("name", ["overview", "register_30d", "day", "journal_30d"])
 def test_raw_sql_gives_the_pages_figures(world, finance_client, name):
     check, _ = compare(finance_client, name)
     assert check["differences"] == []

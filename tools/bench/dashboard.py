@@ -65,7 +65,7 @@ def _pages(target) -> dict:
                          lambda run: dashboard_sql.register_range(run, register, first, day)),
         "day": (f"/registers/{register}/{day}/",
                 lambda run: dashboard_sql.day_page(run, register, day)),
-        "journal_30d": (f"/registers/journal/?from={first}&to={day}",
+        "journal_30d": (f"/registers/journal/?from={first}&to={day}&view=all",
                         lambda run: dashboard_sql.journal(run, first, day)),
     }
 
