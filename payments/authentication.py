@@ -133,15 +133,10 @@ class TokenCheck:
 def counted_koha_key_check(request, token: str):
     """``counted_token_check`` for a Koha API key's token (``sql.counted_koha_key_token_row``),
     then the owner's permissions in one more query, as ``koha_key_token_check``."""
-    window = _counted_window()
-    if window is None:
-        return None
-    rate, window_start, ends_at = window
-    row = sql.counted_koha_key_token_row(token_checksum(token), timezone.now(), window_start)
+    row = _counted_row(request, sql.counted_koha_key_token_row, token_checksum(token))
     if row is None:
         return None
-    hits, token_id, client_id, name, koha_client_id, owner_id, userid, flags, home = row
-    setattr(request, COUNTED_WITH_TOKEN, (rate, WindowCount(hits=hits, ends_at=ends_at)))
+    token_id, client_id, name, koha_client_id, owner_id, userid, flags, home = row
     owner = KeyOwner(borrowernumber=owner_id, userid=userid, home_library=home,
                      permissions=for_patron(userid, flags, owner_id))
     client = ApiClient.from_db(
@@ -150,6 +145,21 @@ def counted_koha_key_check(request, token: str):
         [client_id, name, True, None, koha_client_id, owner_id])
     token_row = KohaKeyToken.from_db(connection.alias, ["id", "client_id"], [token_id, client_id])
     return ClientPrincipal(client, owner=owner), token_row
+
+
+def _counted_row(request, read, checksum: str) -> tuple | None:
+    """The token's columns read by ``read`` (one of ``sql``'s counting statements) after the
+    count it took, which is left on the request for the throttle; None — nothing counted — when
+    the database cannot count that way or the token is not valid."""
+    window = _counted_window()
+    if window is None:
+        return None
+    rate, window_start, ends_at = window
+    row = read(checksum, timezone.now(), window_start)
+    if row is None:
+        return None
+    setattr(request, COUNTED_WITH_TOKEN, (rate, WindowCount(hits=row[0], ends_at=ends_at)))
+    return row[1:]
 
 
 def _counted_window():
@@ -167,15 +177,10 @@ def counted_token_check(request, token: str):
     ``core.throttling.ApiRateThrottle``; None when that statement is not available (no API rate,
     a database without ``RETURNING`` from an upsert) or found no valid token — then
     ``token_check`` decides, and says why, uncounted, as before."""
-    window = _counted_window()
-    if window is None:
-        return None
-    rate, window_start, ends_at = window
-    row = sql.counted_token_row(_checksum(token), timezone.now(), window_start)
+    row = _counted_row(request, sql.counted_token_row, _checksum(token))
     if row is None:
         return None
-    hits, token_id, application_id, client_id, name, staff_id = row
-    setattr(request, COUNTED_WITH_TOKEN, (rate, WindowCount(hits=hits, ends_at=ends_at)))
+    token_id, application_id, client_id, name, staff_id = row
     client = ApiClient.from_db(connection.alias, ["id", "name", "active", "application_id",
                                                   "staff_patron_id"],
                                [client_id, name, True, application_id, staff_id])
