@@ -7,7 +7,7 @@ import pytest
 
 from journal import entries, facts, selectors, services
 from journal.mappings import current
-from journal.models import CREDIT_TYPE, DEBIT_TYPE, PAYMENT_TYPE
+from journal.models import DEBIT_TYPE, PAYMENT_TYPE
 from koha.models import CashRegister
 from registers.selectors import daily_totals, income_by_debit_type
 from tests.journal.conftest import DAY, ONE_DAY

@@ -97,7 +97,6 @@ def test_a_failure_at_any_step_leaves_no_row(day, mapped, finance, monkeypatch, 
 
 @pytest.mark.django_db(transaction=True)
 def test_two_people_posting_the_same_day_at_once_post_it_once(pay, sell, refund, koha):
-    from tests.journal.conftest import DAY  # noqa: F401  (the day the lines are moved to)
     from koha.models import AccountLine
     for _ in range(3):
         pay()
