@@ -5,14 +5,14 @@ Koha's tables (the other, ``services.pay``, pays debits the patron already owes)
 what Koha's ``add_debit`` followed by ``pay`` write (spec §3.6; the rows come from
 ``koha.recipes.charge_and_pay``) plus kohapay's own Intake record:
 
-    _lock_patron → [hold_register] → [_allocate_credit_number] → _settle → _create_lines
+    _lock_patron (and the register's share lock) → [_allocate_credit_number] → _settle → _create_lines
     → _create_offsets → _record_statistics → [_log_fines] → _check_invariants → _record_intake
 
 Each writing step is one statement, written by ``payments.sql`` from the recipe's model
 instances (the ORM compiled the same statements on every intake, 25 % of its time:
 docs/performance.md); the lines are born settled and come back by ``RETURNING``, and the last
-INSERT reads the balance back, so an intake is 7 statements inside the transaction (8 with a
-credit number, 6 without FinesLog or without a register).
+INSERT reads the balance back, so an intake is 6 statements inside the transaction (7 with a
+credit number, 5 without FinesLog; as many without a register).
 Any exception — a rule, a database error, a failed invariant — escapes the ``atomic`` block and
 rolls everything back: no row is ever left half-written.
 """
@@ -71,8 +71,7 @@ def record_payment(*, client: ApiClient, patron_id: int, debit_type: str, amount
 def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
            external_id: str | None, request_hash: str) -> IntakeResult:
     with transaction.atomic(durable=True):
-        balance_before = _lock_patron(plan.patron_id)
-        hold_register(plan.register_id)
+        balance_before = _lock_patron(plan.patron_id, plan.register_id)
         # After the lock, which may have waited: the time the rows are really written.
         now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
         credit_number = _allocate_credit_number(plan, now)
@@ -96,8 +95,9 @@ def _write(plan: IntakePlan, *, client: ApiClient, idempotency_key: str | None,
                         payment_id=credit.pk, replayed=False)
 
 
-def _lock_patron(patron_id: int) -> Decimal:
-    """Lock the patron's ``borrowers`` row and read the balance before the intake.
+def _lock_patron(patron_id: int, register_id: int | None = None) -> Decimal:
+    """Lock the patron's ``borrowers`` row and read the balance before the intake; with a
+    register, hold it too (``hold_register``'s lock, in the same statement).
 
     The race it closes: two intakes for one patron (two kiosks, or a retry racing its original)
     would otherwise interleave, and each would see the other's lines in its balance check. With
@@ -106,7 +106,7 @@ def _lock_patron(patron_id: int) -> Decimal:
     not take this lock: a desk write for the same patron committing in the few milliseconds of an
     intake makes ``_check_invariants`` refuse it — rolled back, logged, safe to retry.
     """
-    balance = sql.lock_patron(patron_id)
+    balance = sql.lock_patron(patron_id, register_id)
     if balance is None:  # deleted since the rules were checked
         raise err.PatronNotFound()
     return balance

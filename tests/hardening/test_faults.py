@@ -98,7 +98,7 @@ def test_connection_killed_while_waiting_for_the_patrons_lock(kiosk, pay, caplog
                 cursor = watcher.cursor()
                 cursor.execute("SELECT id FROM information_schema.PROCESSLIST WHERE db = %s "
                                "AND id <> CONNECTION_ID() AND info LIKE %s",
-                               [database, "SELECT %`borrowers`%FOR UPDATE"])
+                               [database, "%SELECT %`borrowers`%FOR UPDATE%"])
                 row = cursor.fetchone()
                 if row:
                     victims.append(row[0])

@@ -71,10 +71,10 @@ def test_a_koha_desk_write_during_the_intake_is_a_409_and_nothing_is_written(
         koha, kiosk, pay, monkeypatch, caplog):
     real = intake._lock_patron
 
-    def lock_then_koha_desk_charges(patron_id):
+    def lock_then_koha_desk_charges(patron_id, register_id=None):
         # Koha's desk takes no lock on the patron. (Written on our connection, so that the
         # test stays in one transaction; a desk's own commit would change the balance alike.)
-        balance = real(patron_id)
+        balance = real(patron_id, register_id)
         AccountLine.objects.create(
             patron_id=patron_id, amount=Decimal("5"), amountoutstanding=Decimal("5"),
             debit_type_id="MANUAL", interface="intranet", library_id="CPL", description="",
@@ -95,8 +95,9 @@ def test_a_koha_desk_write_during_the_intake_is_a_409_and_nothing_is_written(
 def test_row_deleted_meanwhile_is_a_409_and_nothing_is_written(koha, kiosk, pay, monkeypatch):
     real = intake._lock_patron
 
-    def lock_then_lose_the_type(patron_id):  # as if Koha deleted the type after our checks
-        balance = real(patron_id)
+    # as if Koha deleted the type after our checks
+    def lock_then_lose_the_type(patron_id, register_id=None):
+        balance = real(patron_id, register_id)
         DebitType.objects.filter(code="PRINT").delete()
         return balance
 
@@ -138,29 +139,32 @@ def kind(sql: str) -> str:
 def test_statement_budget_per_intake(kiosk, pay):
     statements = statements_in_transaction(pay)
     assert [kind(sql) for sql in statements] == [
-        "SELECT borrowers",  # _lock_patron: FOR UPDATE, with the balance before
-        "SELECT cash_registers",  # hold_register: LOCK IN SHARE MODE (a cashup waits)
+        # _lock_patron: the patron FOR UPDATE with the balance before, UNION ALL the register
+        # LOCK IN SHARE MODE (a cashup waits); named by its last FROM
+        "SELECT cash_registers",
         "INSERT accountlines",  # _create_lines: both lines born settled, as stored by RETURNING
         "INSERT account_offsets",  # _create_offsets: CREATE, CREATE, APPLY; ids, created_on by RETURNING
         "INSERT statistics",  # _record_statistics
         "INSERT action_logs",  # _log_fines: both rows
         "INSERT kohapay_intake",  # _record_intake, with the balance after by RETURNING
     ], statements
-    assert statements[0].rstrip().endswith("FOR UPDATE")
-    assert statements[1].rstrip().endswith("LOCK IN SHARE MODE")
-    assert "RETURNING" in statements[2] and statements[2].count("), (") == 1  # two rows, one go
-    assert "`amountoutstanding`" in statements[2].split("RETURNING")[1]  # the lines as stored
-    assert "RETURNING" in statements[3] and "`created_on`" in statements[3].split("RETURNING")[1]
-    assert "SUM(`a`.`amountoutstanding`)" in statements[6].split("RETURNING")[1]
-    assert len(statements) == 7 <= 7  # issue 18: ≤ 7 inside the transaction (was 9 ≤ 12)
+    locks = statements[0].split(" UNION ALL ")
+    assert "FROM `borrowers`" in locks[0] and locks[0].rstrip().endswith("FOR UPDATE)")
+    assert "FROM `cash_registers`" in locks[1]
+    assert locks[1].rstrip().endswith("LOCK IN SHARE MODE)")
+    assert "RETURNING" in statements[1] and statements[1].count("), (") == 1  # two rows, one go
+    assert "`amountoutstanding`" in statements[1].split("RETURNING")[1]  # the lines as stored
+    assert "RETURNING" in statements[2] and "`created_on`" in statements[2].split("RETURNING")[1]
+    assert "SUM(`a`.`amountoutstanding`)" in statements[5].split("RETURNING")[1]
+    assert len(statements) == 6 <= 7  # issue 18: ≤ 7 inside the transaction (was 9 ≤ 12)
 
 
 def test_statement_budget_with_credit_numbers_and_without_logs(kiosk, pay):
     CreditType.objects.filter(code="PAYMENT").update(credit_number_enabled=True)
     SystemPreference.objects.filter(variable="AutoCreditNumber").update(value="annual")
-    assert len(statements_in_transaction(pay)) == 8  # was 10 before issue 18
+    assert len(statements_in_transaction(pay)) == 7  # was 10 before issue 18
     SystemPreference.objects.filter(variable="FinesLog").update(value="0")
-    assert len(statements_in_transaction(pay)) == 7  # was 9
+    assert len(statements_in_transaction(pay)) == 6  # was 9
 
 
 def test_server_side_statement_count(kiosk, pay):
