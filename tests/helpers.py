@@ -177,6 +177,17 @@ def table_row_counts(tables: list[str]) -> dict[str, int]:
     return counts
 
 
+def second_connection():
+    """Another MariaDB connection to the test database, in autocommit: a Koha desk, a killer,
+    a lock probe."""
+    import MySQLdb
+
+    db = settings.DATABASES["default"]
+    return MySQLdb.connect(host=db["HOST"] or "127.0.0.1", port=int(db["PORT"] or 3306),
+                           user=db["USER"], password=db["PASSWORD"] or "",
+                           database=connection.settings_dict["NAME"], autocommit=True)
+
+
 def row_counts() -> dict[str, int]:
     """Rows in every Koha table kohapay maps and in kohapay's intake table: what an intake could
     write."""

@@ -5,24 +5,15 @@ records the payment exactly once. The ledger audit passes afterwards."""
 import threading
 import time
 
-import MySQLdb
 import pytest
-from django.conf import settings
 from django.db import connection
 
 from koha.models import AccountLine
 from payments.models import Intake
 from payments.services import intake
-from tests.helpers import ledger_is_clean, row_counts
+from tests.helpers import ledger_is_clean, row_counts, second_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def second_connection():
-    db = settings.DATABASES["default"]
-    return MySQLdb.connect(host=db["HOST"] or "127.0.0.1", port=int(db["PORT"] or 3306),
-                           user=db["USER"], password=db["PASSWORD"] or "",
-                           database=connection.settings_dict["NAME"], autocommit=True)
 
 
 def kill(connection_id: int) -> None:

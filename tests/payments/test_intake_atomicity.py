@@ -5,12 +5,13 @@ import logging
 import re
 from decimal import Decimal
 
+import MySQLdb
 import pytest
 from django.db import connection
 
 from koha.models import AccountLine, CreditType, DebitType, SystemPreference
 from payments.services import intake
-from tests.helpers import row_counts
+from tests.helpers import row_counts, second_connection
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -182,3 +183,42 @@ def test_server_side_statement_count(kiosk, pay):
     print(f"\nstatements per intake request, server-side: {total}")
     # incl. the rate limiter's one counter statement (it was 21 with the cache's ~7)
     assert total <= 15
+
+
+def test_the_lock_statement_holds_the_patron_for_update_and_the_register_in_share_mode(
+        koha, kiosk, pay, monkeypatch):
+    """The patron's lock and the register's share lock are one statement: probed from another
+    connection while the intake holds them, the patron's row refuses both lock modes, the
+    register's row refuses FOR UPDATE (a cashup waits) and grants a share lock (intakes on one
+    register run side by side)."""
+    real = intake._lock_patron
+    probed = {}
+
+    def lock_then_probe(patron_id, register_id=None):
+        balance = real(patron_id, register_id)
+        probe = second_connection()
+        rows = {"patron": ("borrowers", "borrowernumber", patron_id),
+                "register": ("cash_registers", "id", register_id)}
+        try:
+            for row, (table, key, value) in rows.items():
+                for mode in ("FOR UPDATE", "LOCK IN SHARE MODE"):
+                    cursor = probe.cursor()
+                    cursor.execute("BEGIN")
+                    try:
+                        cursor.execute(
+                            f"SELECT 1 FROM {table} WHERE {key} = %s {mode} NOWAIT", [value])
+                        probed[row, mode] = "granted"
+                    except MySQLdb.OperationalError as error:  # 1205: NOWAIT did not get it
+                        probed[row, mode] = f"refused {error.args[0]}"
+                    finally:
+                        cursor.execute("ROLLBACK")
+        finally:
+            probe.close()
+        return balance
+
+    monkeypatch.setattr(intake, "_lock_patron", lock_then_probe)
+    assert pay().status_code == 201
+    assert probed == {("patron", "FOR UPDATE"): "refused 1205",
+                      ("patron", "LOCK IN SHARE MODE"): "refused 1205",
+                      ("register", "FOR UPDATE"): "refused 1205",
+                      ("register", "LOCK IN SHARE MODE"): "granted"}
