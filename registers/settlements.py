@@ -4,12 +4,14 @@ the dashboard: the day and register pages, the overview's flag, the variance rep
 
 Two queries for any number of registers and days: the current reports with their totals and
 sources, then the registers' lines of those days grouped by register, day and payment type
-(``DayRange``'s local days, as every other figure of the dashboard).
+(``DayRange``'s local days, as every other figure of the dashboard). A page that has read those
+lines' figures already (the overview of a day, a register's days, a day's lines) passes them as
+``recorded`` (``recorded_from``), and the second query is not made.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -42,9 +44,14 @@ class DeviceDay:
         return all(t.difference == ZERO for t in self.types)
 
 
-def device_days(register_ids: Sequence[int], days: DayRange,
-                recency: Recency | None = None) -> list[DeviceDay]:
-    """Every current report of these registers within ``days``, by day then register."""
+Recorded = dict[tuple[int, date, str | None], tuple[Decimal, int]]
+
+
+def device_days(register_ids: Sequence[int], days: DayRange, recency: Recency | None = None,
+                *, recorded: Recorded | None = None) -> list[DeviceDay]:
+    """Every current report of these registers within ``days``, by day then register.
+    ``recorded``: the register lines' (money in, lines) per (register, day, payment type) of
+    every register and day asked for, when the page has them (else they are read)."""
     if not register_ids:
         return []
     reports = list(Settlement.objects.filter(
@@ -53,9 +60,18 @@ def device_days(register_ids: Sequence[int], days: DayRange,
         .order_by("day", "register_id", "pk"))
     if not reports:
         return []
-    recorded = _recorded({r.register_id for r in reports}, DayRange(
-        min(r.day for r in reports), max(r.day for r in reports)), recency or Recency.current())
+    if recorded is None:
+        recorded = _recorded({r.register_id for r in reports}, DayRange(
+            min(r.day for r in reports), max(r.day for r in reports)),
+            recency or Recency.current())
     return [_compared(report, recorded) for report in reports]
+
+
+def recorded_from(days: Iterable[tuple[int, date, Iterable[tuple]]]) -> Recorded:
+    """(register id, day, ``selectors.lines_by_type``) of each register and day → ``recorded``:
+    the same mapping ``_recorded`` reads, from figures a page has read anyway."""
+    return {(register_id, day, code): (money, count)
+            for register_id, day, by_type in days for code, money, count in by_type}
 
 
 def _recorded(register_ids: set[int], days: DayRange, recency: Recency) -> dict:
