@@ -50,7 +50,13 @@ from registers.tables import (
 )
 from registers.transactions import day_by_type, day_lines, day_totals
 from registers.settlements import DeviceDay, device_days, mismatching_registers, recorded_from
-from registers.variances import Variance, koha_variances, last_variances, variances_of
+from registers.variances import (
+    CashupDifference,
+    Variance,
+    koha_variances,
+    last_variances,
+    variances_of,
+)
 
 CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
 ONE_DAY = timedelta(days=1)
@@ -107,7 +113,7 @@ class OverviewPage(Page):
     register_url: str = ""  # a register's link with "{}" for its id (same days and type)
     previous_day: date | None = None  # one-day overviews only
     next_day: date | None = None
-    variances: dict[int, Variance] | None = None  # register id → its last cashup's variance
+    variances: dict[int, CashupDifference] | None = None  # register → its last cashup's variance
     mismatches: dict[int, list[date]] | None = None  # register id → days devices disagree
 
 
