@@ -12,6 +12,11 @@ The definitions are the pages' (``registers/selectors.py``, ``registers/cashups.
   debit (money out: payouts = +amount).
 - **Income by debit type** follows *every* offset from one of the register's income lines
   (``debit_type_code`` NULL) to a debit — APPLY and VOID alike, as Koha's ``Cashup.pm`` does.
+- **Variances and devices' reports** (issues 14–17): the overview shows, per register, the
+  variance kohapay counted at its last cashup (counted − expected, summed over the types) and
+  flags a register whose devices' current reports of the day differ from its lines; the day page
+  lists those reports against the day's lines. The reports are read with their totals in one
+  query and compared with the day's figures already read (as the pages do).
 - **Recency**: every date filter ``date >= L`` also says ``timestamp >= L − 1 day``, so MariaDB
   reads the recent part of Koha's ``timeidx`` instead of every line of a register. That is the
   condition the pages add (``registers/recency.py``), and what a DBA writing the best query over
