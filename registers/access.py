@@ -72,7 +72,13 @@ def can_see_patrons(user) -> bool:
 
 
 def group_names(user) -> set[str]:
-    return set(user.groups.values_list("name", flat=True)) if user.pk is not None else set()
+    """The user's groups, read once per request: kept on the request's user object (as Django's
+    backends keep its permissions), so a change in the admin is seen by the next request."""
+    if user.pk is None:
+        return set()
+    if not hasattr(user, "_kohapay_group_names"):
+        user._kohapay_group_names = frozenset(user.groups.values_list("name", flat=True))
+    return set(user._kohapay_group_names)
 
 
 def is_read_only(user) -> bool:

@@ -48,9 +48,15 @@ from registers.tables import (
     overview_table,
     register_table,
 )
-from registers.transactions import day_lines, day_totals
-from registers.settlements import DeviceDay, device_days, mismatching_registers
-from registers.variances import Variance, koha_variances, last_variances, variances_of
+from registers.transactions import day_by_type, day_lines, day_totals
+from registers.settlements import DeviceDay, device_days, mismatching_registers, recorded_from
+from registers.variances import (
+    CashupDifference,
+    Variance,
+    koha_variances,
+    last_variances,
+    variances_of,
+)
 
 CASHUPS_SHOWN = 40  # a year of daily cashups would be a long table and a long read
 ONE_DAY = timedelta(days=1)
@@ -92,8 +98,10 @@ class RegisterDays:
 def register_days(user, register_id: int, days: DayRange) -> RegisterDays:
     register = visible_register(user, register_id)
     daily = daily_totals(register.id, days)
+    recorded = recorded_from((register.id, d.day, d.by_type) for d in daily)
     return RegisterDays(register, payment_type_labels(), days, daily,
-                        sum_totals(d.totals for d in daily), device_days([register.id], days))
+                        sum_totals(d.totals for d in daily),
+                        device_days([register.id], days, recorded=recorded))
 
 
 @dataclass(frozen=True)
@@ -105,7 +113,7 @@ class OverviewPage(Page):
     register_url: str = ""  # a register's link with "{}" for its id (same days and type)
     previous_day: date | None = None  # one-day overviews only
     next_day: date | None = None
-    variances: dict[int, Variance] | None = None  # register id → its last cashup's variance
+    variances: dict[int, CashupDifference] | None = None  # register → its last cashup's variance
     mismatches: dict[int, list[date]] | None = None  # register id → days devices disagree
 
 
@@ -126,9 +134,18 @@ def overview_page(user, query) -> OverviewPage:
         library=library, register_url=_register_url(days, payment_type), **_day_steps(days),
         variances=None if page.csv else last_variances(
             {f.register.id: f.last_cashup for f in figures}),
-        mismatches=None if page.csv else mismatching_registers(
-            device_days([r.id for r in registers], days, recency)),
+        mismatches=None if page.csv else mismatching_registers(device_days(
+            [r.id for r in registers], days, recency,
+            recorded=_overview_recorded(figures, days, payment_type))),
     )
+
+
+def _overview_recorded(figures, days: DayRange, payment_type: str | None):
+    """A day's figures, of every payment type, are what the devices' reports are compared with:
+    no second read of the lines. (A range's are not per day; one type's are not every type's.)"""
+    if days.length != 1 or payment_type:
+        return None
+    return recorded_from((f.register.id, days.first, f.period_by_type) for f in figures)
 
 
 def _day_steps(days: DayRange) -> dict:
@@ -189,7 +206,9 @@ def register_page(user, register_id: int, query) -> RegisterPage:
                                            recency=recency)),
         variances=_variances(register.id, cashups),
         can_cash_up=can_record_cashup(user),
-        device_days=device_days([register.id], days, recency),
+        device_days=device_days([register.id], days, recency, recorded=None if payment_type
+                                else recorded_from((register.id, d.day, d.by_type)
+                                                   for d in daily)),
     )
 
 
@@ -225,11 +244,13 @@ def day_page(user, register_id: int, day: date, query) -> DayPage:
     if not form.is_valid():
         return page
     recency = Recency.current()
-    lines = day_lines(register.id, day, form.cleaned_data["payment_type"] or None,
-                      patrons=can_see_patrons(user), recency=recency)
+    payment_type = form.cleaned_data["payment_type"] or None
+    lines = day_lines(register.id, day, payment_type, patrons=can_see_patrons(user),
+                      recency=recency)
     return DayPage(
         form, labels, register, day, page.today, page.previous_day, page.next_day,
         table=day_table(lines, day_totals(lines), labels), days=DayRange.single(day),
-        device_days=None if page.csv else device_days([register.id], DayRange.single(day),
-                                                      recency),
+        device_days=None if page.csv else device_days(
+            [register.id], DayRange.single(day), recency, recorded=None if payment_type
+            else recorded_from([(register.id, day, day_by_type(lines))])),
     )

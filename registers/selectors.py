@@ -236,6 +236,19 @@ def fold_rows(rows: Iterable[dict], total_key: str = "total", count_key: str = "
     return Totals(income, payouts, count, _sorted_types(by_type))
 
 
+def lines_by_type(rows: Iterable[dict], total_key: str = "total", count_key: str = "n"
+                  ) -> tuple[tuple[str | None, Decimal, int], ...]:
+    """(payment type, money in, lines) of rows grouped by (is_credit, payment_type): what a
+    device's report of a day is compared with (``registers.settlements``), folded from rows a
+    page has read anyway."""
+    found: dict[str | None, tuple[Decimal, int]] = {}
+    for row in rows:
+        if row[count_key]:
+            money, count = found.get(row["payment_type"], (ZERO, 0))
+            found[row["payment_type"]] = (money - (row[total_key] or ZERO), count + row[count_key])
+    return tuple((code, money + ZERO, count) for code, (money, count) in found.items())
+
+
 def register_lines(register_ids: Sequence[int], payment_type: str | None = None) -> QuerySet:
     """The lines journaled to these registers (optionally of one payment type)."""
     lines = AccountLine.objects.filter(register_id__in=register_ids).order_by()
@@ -270,6 +283,7 @@ class RegisterFigures:
     period: Totals
     since_cashup: Totals
     last_cashup: datetime | None
+    period_by_type: tuple[tuple[str | None, Decimal, int], ...] = ()  # ``lines_by_type``
 
 
 def overview(registers: Sequence[CashRegister], days: DayRange, payment_type: str | None = None,
@@ -298,6 +312,7 @@ def _register_figures(register: CashRegister, rows: list[dict],
         period=fold_rows(rows),
         since_cashup=fold_rows(rows, "since_total", "since_n"),
         last_cashup=last_cashup,
+        period_by_type=lines_by_type(rows),
     )
 
 
@@ -305,6 +320,7 @@ def _register_figures(register: CashRegister, rows: list[dict],
 class DayTotals:
     day: date
     totals: Totals
+    by_type: tuple[tuple[str | None, Decimal, int], ...] = ()  # ``lines_by_type``
 
 
 def daily_totals(register_id: int, days: DayRange, payment_type: str | None = None,
@@ -320,7 +336,8 @@ def daily_totals(register_id: int, days: DayRange, payment_type: str | None = No
     per_day = defaultdict(list)
     for row in rows:
         per_day[row["day"]].append(row)
-    return [DayTotals(day, fold_rows(per_day[i])) for i, day in enumerate(days.days)]
+    return [DayTotals(day, fold_rows(per_day[i]), lines_by_type(per_day[i]))
+            for i, day in enumerate(days.days)]
 
 
 @dataclass(frozen=True)

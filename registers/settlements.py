@@ -3,13 +3,15 @@ the dashboard: the day and register pages, the overview's flag, the variance rep
 ``daily_totals``. Only each source's current report counts (a later one replaces it).
 
 Two queries for any number of registers and days: the current reports with their totals and
-sources, then the registers' lines of those days grouped by register, day and payment type
-(``DayRange``'s local days, as every other figure of the dashboard).
+sources (one query), then the registers' lines of those days grouped by register, day and payment type
+(``DayRange``'s local days, as every other figure of the dashboard). A page that has read those
+lines' figures already (the overview of a day, a register's days, a day's lines) passes them as
+``recorded`` (``recorded_from``), and the second query is not made.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -42,20 +44,31 @@ class DeviceDay:
         return all(t.difference == ZERO for t in self.types)
 
 
-def device_days(register_ids: Sequence[int], days: DayRange,
-                recency: Recency | None = None) -> list[DeviceDay]:
-    """Every current report of these registers within ``days``, by day then register."""
+Recorded = dict[tuple[int, date, str | None], tuple[Decimal, int]]
+
+
+def device_days(register_ids: Sequence[int], days: DayRange, recency: Recency | None = None,
+                *, recorded: Recorded | None = None) -> list[DeviceDay]:
+    """Every current report of these registers within ``days``, by day then register.
+    ``recorded``: the register lines' (money in, lines) per (register, day, payment type) of
+    every register and day asked for, when the page has them (else they are read)."""
     if not register_ids:
         return []
-    reports = list(Settlement.objects.filter(
-        register_id__in=list(register_ids), day__gte=days.first, day__lte=days.last,
-        replaced_by__isnull=True).select_related("client").prefetch_related("totals")
-        .order_by("day", "register_id", "pk"))
+    reports = _current_reports(register_ids, days)
     if not reports:
         return []
-    recorded = _recorded({r.register_id for r in reports}, DayRange(
-        min(r.day for r in reports), max(r.day for r in reports)), recency or Recency.current())
+    if recorded is None:
+        recorded = _recorded({r["register_id"] for r in reports}, DayRange(
+            min(r["day"] for r in reports), max(r["day"] for r in reports)),
+            recency or Recency.current())
     return [_compared(report, recorded) for report in reports]
+
+
+def recorded_from(days: Iterable[tuple[int, date, Iterable[tuple]]]) -> Recorded:
+    """(register id, day, ``selectors.lines_by_type``) of each register and day → ``recorded``:
+    the same mapping ``_recorded`` reads, from figures a page has read anyway."""
+    return {(register_id, day, code): (money, count)
+            for register_id, day, by_type in days for code, money, count in by_type}
 
 
 def _recorded(register_ids: set[int], days: DayRange, recency: Recency) -> dict:
@@ -71,13 +84,31 @@ def _recorded(register_ids: set[int], days: DayRange, recency: Recency) -> dict:
             (-(row["total"] or ZERO) + ZERO, row["n"]) for row in rows}
 
 
-def _compared(report: Settlement, recorded: dict) -> DeviceDay:
-    types = tuple(
-        Compared(t.payment_type, t.amount, t.count,
-                    *recorded.get((report.register_id, report.day, t.payment_type), (ZERO, 0)))
-        for t in report.totals.all())
-    return DeviceDay(report.pk, report.register_id, report.day, report.client.name,
-                     report.external_id, report.received_at, types)
+def _current_reports(register_ids: Sequence[int], days: DayRange) -> list[dict]:
+    """The current reports with their source and totals, in one query (a report's totals joined
+    to it: a row per report and payment type, one row with no type for a report without totals),
+    by day, register, report and payment type."""
+    rows = (Settlement.objects.filter(
+        register_id__in=list(register_ids), day__gte=days.first, day__lte=days.last,
+        replaced_by__isnull=True).order_by("day", "register_id", "pk", "totals__payment_type")
+        .values_list("pk", "register_id", "day", "client__name", "external_id", "received_at",
+                     "totals__payment_type", "totals__amount", "totals__count"))
+    reports: dict[int, dict] = {}
+    for pk, register_id, day, source, external_id, received_at, *total in rows:
+        report = reports.setdefault(pk, {
+            "pk": pk, "register_id": register_id, "day": day, "source": source,
+            "external_id": external_id, "received_at": received_at, "totals": []})
+        if total[0] is not None:
+            report["totals"].append(total)
+    return list(reports.values())
+
+
+def _compared(report: dict, recorded: dict) -> DeviceDay:
+    key = (report["register_id"], report["day"])
+    types = tuple(Compared(code, amount, count, *recorded.get((*key, code), (ZERO, 0)))
+                  for code, amount, count in report["totals"])
+    return DeviceDay(report["pk"], report["register_id"], report["day"], report["source"],
+                     report["external_id"], report["received_at"], types)
 
 
 def by_register_and_day(found: list[DeviceDay]) -> dict[tuple[int, date], list[DeviceDay]]:

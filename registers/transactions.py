@@ -29,7 +29,15 @@ from koha.models import AccountOffset
 from koha.models.patrons import display_name
 from payments.models import Intake
 from registers.recency import Recency
-from registers.selectors import ZERO, DayRange, Totals, fold_rows, local_time, register_lines
+from registers.selectors import (
+    ZERO,
+    DayRange,
+    Totals,
+    fold_rows,
+    lines_by_type,
+    local_time,
+    register_lines,
+)
 
 
 @dataclass(frozen=True)
@@ -156,11 +164,18 @@ def _refunded(linked: dict[int, list[LinkedLine]], lines: list[dict]
 def day_totals(lines: list[DayLine]) -> Totals:
     """The figures of a day's lines, by the selectors' one definition (``fold_rows``): the same
     Totals as ``daily_totals`` over that day, without reading the lines a second time."""
-    return fold_rows(
-        {"is_credit": line.is_credit, "payment_type": line.payment_type,
-         "total": -line.amount, "n": 1}  # back to Koha's sign: SUM(amount)
-        for line in lines
-    )
+    return fold_rows(_as_rows(lines))
+
+
+def day_by_type(lines: list[DayLine]) -> tuple[tuple[str | None, Decimal, int], ...]:
+    """(payment type, money in, lines) of a day's lines (``selectors.lines_by_type``)."""
+    return lines_by_type(_as_rows(lines))
+
+
+def _as_rows(lines: list[DayLine]):
+    return ({"is_credit": line.is_credit, "payment_type": line.payment_type,
+             "total": -line.amount, "n": 1}  # back to Koha's sign: SUM(amount)
+            for line in lines)
 
 
 OFFSET_FIELDS = (

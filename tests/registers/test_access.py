@@ -66,3 +66,22 @@ def test_demo_logins_work_and_change_on_every_run(db):
     again = dict(re.findall(r"username: (\w+)\s+password: (\S+)", "\n".join(create_demo_users())))
     assert again["auditor"] != logins["auditor"]
     assert authenticate(username="auditor", password=logins["auditor"]) is None
+
+
+def test_a_page_reads_the_users_groups_once_and_the_next_request_again(koha, client, make_user):
+    """The register page asks twice (may this user cash up? the header's role): one query. A
+    change in the admin shows on the next request."""
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user = make_user("gus", "Finance staff")
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get("/registers/1/").content.decode()
+    assert sum("auth_group" in q["sql"] and "auth_group_permissions" not in q["sql"]
+               for q in captured.captured_queries) == 1
+    assert "Finance staff" in page
+
+    user.groups.set([Group.objects.get(name="Auditors")])
+    assert '<span class="role">Auditor</span>' in client.get("/registers/1/").content.decode()

@@ -114,3 +114,27 @@ def test_the_register_page_shows_what_a_reconciling_koha_recorded_itself(koha, a
     rows = {r["attrs"]["data-cashup"]: r["cells"] for r in table_rows(html, "cashup-table")[1:]}
     assert rows[str(made.pk)][2].startswith("−0.75 CASH −0.75 · “short”")
     assert rows[str(kohapay_made.cashup_id)][2].startswith("0.50 CASH 0.50")
+
+
+def test_the_overviews_column_is_each_registers_last_variance_in_one_query(koha):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registers.selectors import last_cashups
+    from registers.variances import last_variances, variances_of
+
+    midway = CashRegisterFactory(name="Midway till", library=koha.mpl)
+    never = CashRegisterFactory(name="Never counted", library=koha.mpl)
+    last = cashed_up(koha, koha.register, "5.00", {"CASH": D("5.00")})  # balanced: 0.000000
+    other = cashed_up(koha, midway, "7.00", {"CASH": D("7.25")})
+    stamps = last_cashups([koha.register.pk, midway.pk, never.pk])
+
+    with CaptureQueriesContext(connection) as captured:
+        found = last_variances(stamps)
+
+    assert len(captured) == 1
+    full = variances_of([last.cashup_id, other.cashup_id])
+    assert {rid: (v.cashup_id, str(v.difference), v.kind) for rid, v in found.items()} == {
+        koha.register.pk: (last.cashup_id, str(full[last.cashup_id].difference), "balanced"),
+        midway.pk: (other.cashup_id, str(full[other.cashup_id].difference), "surplus"),
+    }

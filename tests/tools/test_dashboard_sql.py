@@ -99,3 +99,54 @@ def test_a_difference_is_reported_with_where_it_is(world, finance_client):
     diffs = dashboard_figures.differences(page, dashboard_figures.day_from_raw(found))
 
     assert diffs and diffs[0].startswith("figures.lines")
+
+
+@pytest.fixture
+def counted_and_reported(world, kiosk):
+    """A cashup kohapay counted (a variance on the overview) and a device's report of DAY that
+    differs from the register's CASH lines by 0.01 (the overview's flag, the day page's table)."""
+    from payments.models import Settlement, SettlementTotal
+    from payments.services.cashups import record_cashup
+
+    record_cashup(register_id=world.register.pk, manager_id=51,
+                  counted={"CASH": Decimal("999.99")}, note="short")
+    report = Settlement.objects.create(client=kiosk.client, register_id=world.register.pk,
+                                       day=DAY, request_hash="x", external_id="gw-1")
+    cash = dashboard_figures.day_from_raw(compare_raw("day"))["totals"]["by_type"]["CASH"]
+    SettlementTotal.objects.create(settlement=report, payment_type="CASH",
+                                   amount=Decimal(cash) + Decimal("0.01"), count=1)
+    return world
+
+
+def compare_raw(name):
+    url, raw = dashboard._pages(TARGET)[name]
+    with connection.cursor() as cur:
+        return raw(Runner(cur))
+
+
+@pytest.mark.parametrize("name", ["overview", "day"])
+def test_variances_and_device_totals_are_compared_too(counted_and_reported, finance_client,
+                                                      name):
+    check, found = compare(finance_client, name)
+    figures = dashboard_figures.FROM_RAW[name](found)
+
+    assert check["differences"] == []
+    if name == "overview":
+        register = figures[str(counted_and_reported.register.pk)]
+        assert register["variance"] not in (None, dashboard_figures.money(0))
+        assert register["devices_differ"] == [DAY.isoformat()]
+    else:
+        (device,) = figures["devices"]
+        reported, _, recorded, _ = device["types"]["CASH"]
+        assert Decimal(reported) - Decimal(recorded) == Decimal("0.01")
+
+
+def test_a_device_total_the_raw_sql_misses_is_a_difference(counted_and_reported,
+                                                           finance_client):
+    url, raw = dashboard._pages(TARGET)["overview"]
+    found = compare_raw("overview")
+    found["settlements"] = []
+
+    check = dashboard._check(finance_client, url, "overview", found)
+
+    assert any("devices_differ" in d for d in check["differences"])

@@ -77,11 +77,52 @@ def _diff(page, raw, path: str, found: list[str]) -> None:
 
 def overview_from_raw(found: dict) -> dict:
     period, since = _by_register(found["period"]), _by_register(found["since"])
+    variances = {rid: total for rid, _action, total in sorted(found["variances"])}
+    recorded = {(rid, found["day"], ptype): value for rid, rows in period.items()
+                for ptype, value in _recorded(rows).items()}
+    mismatches = defaultdict(set)
+    for device in _devices_from_raw(found["settlements"], recorded):
+        if any(t[0] != t[2] for t in device["types"].values()):
+            mismatches[device["register"]].add(device["day"])
     return {
         str(rid): {"period": fold(period[rid]), "since_cashup": fold(since[rid]),
-                   "last_cashup": instant(found["last"].get(rid))}
+                   "last_cashup": instant(found["last"].get(rid)),
+                   "variance": money(variances[rid]) if rid in variances else None,
+                   "devices_differ": sorted(mismatches.get(rid, ()))}
         for rid, *_ in found["registers"]
     }
+
+
+def _recorded(rows) -> dict:
+    """(is credit, payment type, SUM(amount), COUNT) rows → payment type → [money in, lines]:
+    what a device's report of the day is compared with."""
+    found: dict = defaultdict(lambda: [ZERO, 0])
+    for _is_credit, payment_type, total, n in rows:
+        if n:
+            found[payment_type][0] -= total
+            found[payment_type][1] += n
+    return found
+
+
+def _devices_from_raw(rows, recorded: dict) -> list[dict]:
+    """SETTLEMENTS rows (a line per report and payment type) → the devices' reports compared:
+    payment type → [reported, reported count, recorded, recorded count]."""
+    devices: dict = {}
+    for sid, rid, day, source, external_id, payment_type, amount, count in rows:
+        device = devices.setdefault(sid, {"id": sid, "register": rid, "day": day.isoformat(),
+                                          "source": source, "external_id": external_id,
+                                          "types": {}})
+        got, n = recorded.get((rid, day, payment_type), (ZERO, 0))
+        device["types"][payment_type] = [money(amount), count, money(got), n]
+    return list(devices.values())
+
+
+def _devices_from_page(device_days) -> list[dict]:
+    return [{"id": d.settlement_id, "register": d.register_id, "day": d.day.isoformat(),
+             "source": d.source, "external_id": d.external_id,
+             "types": {t.payment_type: [money(t.reported), t.reported_count, money(t.recorded),
+                                        t.recorded_count] for t in d.types}}
+            for d in device_days or ()]
 
 
 def _by_register(rows) -> dict:
@@ -92,10 +133,15 @@ def _by_register(rows) -> dict:
 
 
 def overview_from_page(context) -> dict:
+    variances, mismatches = context["variances"] or {}, context["mismatches"] or {}
     return {
-        str(row.register.id): {"period": of_totals(row.period.totals),
-                               "since_cashup": of_totals(row.since_cashup),
-                               "last_cashup": instant(row.last_cashup)}
+        str(row.register.id): {
+            "period": of_totals(row.period.totals), "since_cashup": of_totals(row.since_cashup),
+            "last_cashup": instant(row.last_cashup),
+            "variance": money(variances[row.register.id].difference)
+            if row.register.id in variances and row.last_cashup else None,
+            "devices_differ": sorted(d.isoformat() for d in mismatches.get(row.register.id, ())),
+        }
         for group in context["table"].groups for row in group.rows
     }
 
@@ -178,10 +224,14 @@ def day_from_raw(found: dict) -> dict:
     links = defaultdict(list)
     for line_id, _offset_id, other_id, amount, *_ in found["links"]:
         links[line_id].append([other_id, money(-amount)])
+    totals = [(flag, ptype, total, n) for _, flag, ptype, total, n in found["totals"]]
+    register, day = found["register"][0][0], found.get("day")
+    recorded = {(register, day, ptype): value for ptype, value in _recorded(totals).items()}
     return {
-        "totals": fold((flag, ptype, total, n) for _, flag, ptype, total, n in found["totals"]),
+        "totals": fold(totals),
         "lines": [{"id": r[0], "amount": money(-r[2]), "payment_type": r[3],
                    "linked": links[r[0]], "external_id": r[18]} for r in found["lines"]],
+        "devices": _devices_from_raw(found["settlements"], recorded),
     }
 
 
@@ -193,6 +243,7 @@ def day_from_page(context) -> dict:
                    "payment_type": line.payment_type,
                    "linked": [[x.line_id, money(x.amount)] for x in line.linked],
                    "external_id": line.external_id} for line in table.lines],
+        "devices": _devices_from_page(context["device_days"]),
     }
 
 

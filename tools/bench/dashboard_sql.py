@@ -12,6 +12,11 @@ The definitions are the pages' (``registers/selectors.py``, ``registers/cashups.
   debit (money out: payouts = +amount).
 - **Income by debit type** follows *every* offset from one of the register's income lines
   (``debit_type_code`` NULL) to a debit — APPLY and VOID alike, as Koha's ``Cashup.pm`` does.
+- **Variances and devices' reports** (issues 14–17): the overview shows, per register, the
+  variance kohapay counted at its last cashup (counted − expected, summed over the types) and
+  flags a register whose devices' current reports of the day differ from its lines; the day page
+  lists those reports against the day's lines. The reports are read with their totals in one
+  query and compared with the day's figures already read (as the pages do).
 - **Recency**: every date filter ``date >= L`` also says ``timestamp >= L − 1 day``, so MariaDB
   reads the recent part of Koha's ``timeidx`` instead of every line of a register. That is the
   condition the pages add (``registers/recency.py``), and what a DBA writing the best query over
@@ -48,6 +53,24 @@ PAYMENT_TYPE_LABELS = (
 LAST_CASHUPS = (
     "SELECT register_id, MAX(timestamp) FROM cash_register_actions"
     " WHERE code = 'CASHUP' AND register_id IN ({ids}) GROUP BY register_id"
+)
+# kohapay's count of each register's last cashup, where it recorded one (the overview's
+# variance: counted − expected, summed over the payment types counted).
+LAST_VARIANCES = (
+    "SELECT c.register_id, c.action_id, SUM(n.difference) FROM kohapay_cashup c"
+    " JOIN cash_register_actions a ON a.id = c.action_id"
+    " LEFT JOIN kohapay_cashup_count n ON n.cashup_id = c.id"
+    " WHERE {conditions} GROUP BY c.register_id, c.action_id"
+)
+# Devices' current day totals (kohapay_settlement, a later report replaces an earlier one), each
+# payment type's line: compared with the register's lines of that day, read by the page's
+# figures query (PERIOD_BY_REGISTER, DAILY), so no second read of accountlines.
+SETTLEMENTS = (
+    "SELECT s.id, s.register_id, s.day, k.name, s.external_id, t.payment_type, t.amount,"
+    " t.count FROM kohapay_settlement s JOIN kohapay_api_client k ON k.id = s.client_id"
+    " JOIN kohapay_settlement_total t ON t.settlement_id = s.id"
+    " WHERE s.register_id IN ({ids}) AND s.day = %s AND s.replaced_by_id IS NULL"
+    " ORDER BY s.day, s.register_id, s.id, t.payment_type"
 )
 PERIOD_BY_REGISTER = (
     f"SELECT a.register_id, {LINE_FIGURES} FROM accountlines a"
@@ -119,12 +142,15 @@ DAY_LINKS = (
 
 def overview(run: Runner, day: date) -> dict:
     """The overview of one day: every active register's day and what is in its till since its
-    last cashup (Koha's ``outstanding_accountlines``: dated strictly after it)."""
+    last cashup (Koha's ``outstanding_accountlines``: dated strictly after it), the variance of
+    that cashup where kohapay counted it, and the devices' reports of the day (compared with the
+    day's figures, to flag a register whose devices disagree)."""
     registers = run.rows(REGISTERS)
     labels = run.rows(PAYMENT_TYPE_LABELS)
     ids = [r[0] for r in registers]
     if not ids:
-        return {"registers": [], "labels": labels, "last": {}, "period": [], "since": []}
+        return {"registers": [], "labels": labels, "last": {}, "period": [], "since": [],
+                "variances": [], "settlements": [], "day": day}
     last = dict(run.rows(LAST_CASHUPS.format(ids=in_list(ids)), ids))
     start, end = midnights(day, day)
     period = run.rows(PERIOD_BY_REGISTER.format(ids=in_list(ids)),
@@ -132,7 +158,17 @@ def overview(run: Runner, day: date) -> dict:
     conditions, params = _since_cashup(ids, last)
     since = run.rows(SINCE_CASHUP.format(conditions=conditions), params)
     return {"registers": registers, "labels": labels, "last": last, "period": period,
-            "since": since}
+            "since": since, "variances": _last_variances(run, last),
+            "settlements": run.rows(SETTLEMENTS.format(ids=in_list(ids)), [*ids, day]),
+            "day": day}
+
+
+def _last_variances(run: Runner, last: dict) -> list[tuple]:
+    if not last:
+        return []
+    conditions = " OR ".join(["(c.register_id = %s AND a.timestamp = %s)"] * len(last))
+    return run.rows(LAST_VARIANCES.format(conditions=conditions),
+                    [value for pair in last.items() for value in pair])
 
 
 def _since_cashup(ids: list[int], last: dict) -> tuple[str, list]:
@@ -166,8 +202,8 @@ def register_range(run: Runner, register: int, first: date, last: date) -> dict:
 
 
 def day_page(run: Runner, register: int, day: date) -> dict:
-    """Every line of a register's day, with what it paid (or was paid by) and its intake, and the
-    day's figures."""
+    """Every line of a register's day, with what it paid (or was paid by) and its intake, the
+    day's figures, and the devices' reports of the day (compared with those figures)."""
     start, end = midnights(day, day)
     window = [register, start, end, start - SLACK]
     return {
@@ -176,6 +212,8 @@ def day_page(run: Runner, register: int, day: date) -> dict:
         "totals": run.rows(DAILY.format(day="0"), window),
         "lines": run.rows(DAY_LINES, window),
         "links": run.rows(DAY_LINKS, window + window),
+        "settlements": run.rows(SETTLEMENTS.format(ids="%s"), [register, day]),
+        "day": day,
     }
 
 
