@@ -29,6 +29,10 @@ code, value, n1, n2, n3); text comes only from Koha's own columns (one collation
 never mixes collations; kohapay's scope tables are joined to Koha's rows as the ORM's
 many-to-many reads do (a deleted library, register or type is out of scope). Plain SQL that
 MariaDB and the SQLite demo both run.
+
+``TILL_REFERENCES``: the same for the rules of a sale or a refund (``payments.sales.references``),
+ten branches; the ORM union it replaces was 45 % of a sale's profiled time (``till_reference_rows``
+gives the measure).
 """
 from decimal import Context, Decimal
 from functools import cache
