@@ -143,10 +143,7 @@ def _lock_debits(plan: PaymentPlan) -> list[recipes.Owed]:
 
 
 def _read_locked(patron_id: int) -> list[Locked]:
-    lines = (AccountLine.objects.select_for_update()
-             .filter(patron_id=patron_id, amountoutstanding__gt=0).order_by("pk")
-             .values_list("pk", "credit_type_id", "amount", "amountoutstanding",
-                          "debit_type_id", "status", "itemnumber"))
+    lines = sql.locked_lines(patron_id)  # one fixed statement: payments.sql says why
     return [
         Locked(line_id=pk, is_debit=credit_type is None, amount=amount or ZERO,
                owed=recipes.Owed(pk, outstanding, debit_type=debit_type, status=status,
