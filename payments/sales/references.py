@@ -1,5 +1,8 @@
 """What the rules of a sale or of a refund read of Koha's configuration and of the client's scope,
-in one query (an ORM ``UNION ALL`` of small indexed reads, as the discovery routes read theirs):
+in one query (``payments.sql.TILL_REFERENCES``: a ``UNION ALL`` of small indexed reads, one
+fixed statement as the intake's ``REFERENCES`` — an ORM union of ten querysets compiled on every
+request was a sale's largest cost; docs/performance.md, "Issue 18: the sale and the payment of
+existing debits"):
 the client's libraries, registers and debit types; the preferences; the register; the debit
 types named (and their library limits); the payment type (and its limits); whether the credit
 type the write creates (PURCHASE, REFUND) numbers its credits. No writes here.
@@ -14,23 +17,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import CharField, Exists, F, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast
-
-from koha.models import (
-    AuthorisedValue,
-    AuthorisedValueLibrary,
-    CashRegister,
-    CreditType,
-    DebitType,
-    DebitTypeLibrary,
-    Library,
-    SystemPreference,
-)
+from payments import sql
 from payments.models import ApiClient
 from payments.selectors import PREFERENCE_DEFAULTS, ClientScope, RegisterFacts
 
-PREFERENCES = ("UseCashRegisters", "AutoCreditNumber", "IndependentBranches")
+PREFERENCES = ("UseCashRegisters", "AutoCreditNumber", "IndependentBranches")  # TILL_REFERENCES
 
 
 @dataclass(frozen=True)
@@ -68,8 +59,9 @@ class TillReferences:
 def till_references(*, client: ApiClient, register_id: int | None, payment_type: str,
                     credit_type: str, debit_types: tuple[str, ...] = ()) -> TillReferences:
     rows = defaultdict(list)
-    for kind, code, value, first, second in _union(client.pk, register_id, payment_type,
-                                                   credit_type, debit_types):
+    for kind, code, value, first, second in sql.till_reference_rows(
+            client_id=client.pk, register_id=register_id, payment_type=payment_type,
+            credit_type=credit_type, debit_types=debit_types):
         rows[kind].append((code, value, first, second))
     return _references(rows)
 
@@ -101,53 +93,3 @@ def _references(rows: dict[str, list]) -> TillReferences:
         payment_type_libraries=frozenset(code for code, _, _, _ in rows["payment_type_library"]),
         credit_numbers_enabled=any(int(n) for _, _, n, _ in rows["credit_numbers"]),
     )
-
-
-def _union(client_id: int, register_id: int | None, payment_type: str, credit_type: str,
-           codes: tuple[str, ...]):
-    scope = [
-        (ApiClient.libraries.through, Library, "library_id", {"code": "branchcode"},
-         "client_library"),
-        (ApiClient.registers.through, CashRegister, "cashregister_id", {"first": "id"},
-         "client_register"),
-        (ApiClient.debit_types.through, DebitType, "debittype_id", {"code": "code"},
-         "client_debit_type"),
-    ]
-    parts = [
-        _row(model.objects.filter(Exists(through.objects.filter(
-            apiclient_id=client_id, **{column: OuterRef("pk")}))), kind, **columns)
-        for through, model, column, columns, kind in scope
-    ]
-    parts += [
-        _row(SystemPreference.objects.filter(variable__in=PREFERENCES), "pref",
-             code="variable", value="value"),
-        _row(AuthorisedValue.objects.filter(category="PAYMENT_TYPE",
-                                            authorised_value=payment_type),
-             "payment_type", code="authorised_value"),
-        _row(AuthorisedValueLibrary.objects.filter(av_id__in=Subquery(
-            AuthorisedValue.objects.filter(category="PAYMENT_TYPE",
-                                           authorised_value=payment_type).values("id"))),
-             "payment_type_library", code="branchcode"),
-        _row(CreditType.objects.filter(code=credit_type), "credit_numbers",
-             first="credit_number_enabled"),
-    ]
-    if register_id is not None:
-        parts.append(_row(CashRegister.objects.filter(pk=register_id), "register",
-                          code="library_id", first="archived"))
-    if codes:
-        parts.append(_row(DebitType.objects.filter(code__in=codes), "debit_type", code="code",
-                          first="archived", second="can_be_sold"))
-        parts.append(_row(DebitTypeLibrary.objects.filter(debit_type_code__in=codes),
-                          "debit_type_library", code="debit_type_code", value="branchcode"))
-    return parts[0].union(*parts[1:], all=True)
-
-
-def _row(queryset, kind: str, *, code=None, value=None, first=None, second=None):
-    text, number = CharField(), IntegerField()
-    return queryset.order_by().annotate(
-        row_kind=Value(kind, output_field=text),
-        row_code=F(code) if code else Value(None, output_field=text),
-        row_value=F(value) if value else Value(None, output_field=text),
-        row_first=Cast(first, number) if first else Value(None, output_field=number),
-        row_second=Cast(second, number) if second else Value(None, output_field=number),
-    ).values_list("row_kind", "row_code", "row_value", "row_first", "row_second")

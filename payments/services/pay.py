@@ -35,7 +35,7 @@ from payments import sql
 from payments.models import ApiClient, Intake
 from payments.responses import payment_response_body
 from payments.services.credit_numbers import allocate_credit_number
-from payments.services.idempotency import previous_intake, write_once
+from payments.services.idempotency import write_once
 from payments.services.intake import hold_register
 from payments.services.ledger import ZERO, payment_problems
 from payments.services.results import IntakeResult
@@ -56,13 +56,14 @@ def pay_debits(*, client: ApiClient, patron_id: int, amount: Decimal, payment_ty
     request. Raises a ``PaymentError`` for every refusal; writes nothing unless it succeeds."""
     guard = {"client": client, "idempotency_key": idempotency_key, "external_id": external_id,
              "request_hash": request_hash}
-    earlier = previous_intake(**guard)
-    if earlier is not None:
-        return earlier
 
     def checked_then_written():
         # The rules read the debits too: a twin that paid them meanwhile makes them refuse,
-        # and write_once then answers with the twin's payment instead.
+        # and write_once then answers with the twin's payment instead. So does a plain retry
+        # of a recorded payment: there is no look-up of an earlier intake first, as for a
+        # charge (services.intake) — its debits are paid (a rule refuses), or the unique
+        # indexes of ``kohapay_intake`` refuse its INSERT, and ``write_once`` answers with the
+        # replay, the 422 or the 409, in the same order as a look-up first.
         plan = plan_payment(
             client=client, owner=owner, patron_id=patron_id, amount=amount,
             payment_type=payment_type, register_id=register_id, library_id=library_id,
@@ -142,10 +143,7 @@ def _lock_debits(plan: PaymentPlan) -> list[recipes.Owed]:
 
 
 def _read_locked(patron_id: int) -> list[Locked]:
-    lines = (AccountLine.objects.select_for_update()
-             .filter(patron_id=patron_id, amountoutstanding__gt=0).order_by("pk")
-             .values_list("pk", "credit_type_id", "amount", "amountoutstanding",
-                          "debit_type_id", "status", "itemnumber"))
+    lines = sql.locked_lines(patron_id)  # one fixed statement: payments.sql says why
     return [
         Locked(line_id=pk, is_debit=credit_type is None, amount=amount or ZERO,
                owed=recipes.Owed(pk, outstanding, debit_type=debit_type, status=status,

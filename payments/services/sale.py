@@ -5,13 +5,17 @@ Koha's ledger, beside a charge's intake and a payment of existing debits.
 exactly what ``Koha::Charges::Sales::purchase`` writes (spec §7.2, §10.5; the rows come from
 ``koha.recipes.sale``) plus kohapay's Intake record of kind ``sale``:
 
-    [_allocate_credit_number] → _create_lines → _create_offsets → _settle → _check_invariants
+    [_allocate_credit_number] → _settle → _create_lines → _create_offsets → _check_invariants
     → _record_intake
+
+The lines are born settled and come back by ``RETURNING``, as a charge's (``services.intake``):
+a sale is 4 statements inside its transaction (5 with a credit number).
 
 No row is locked: a sale creates all its lines and touches no existing one, and has no patron
 whose balance could move under it. A twin of the same request (same Idempotency-Key or
 external_id) waits on the Intake's unique index until the first commits, then fails, rolls
-back and answers with the first's sale (``write_once``). The PURCHASE's credit number, when
+back and answers with the first's sale (``write_once``); a retry of a recorded sale is refused
+the same way (no look-up first), and so answered. The PURCHASE's credit number, when
 Koha numbers PURCHASE credits, is allocated under the one lock every kohapay credit number takes.
 Each write is one statement of ``payments.sql``, as for a charge.
 """
@@ -29,9 +33,8 @@ from payments import sql
 from payments.models import ApiClient, Intake
 from payments.sales.responses import sale_response_body
 from payments.services.credit_numbers import allocate_credit_number
-from payments.services.idempotency import previous_intake, write_once
+from payments.services.idempotency import write_once
 from payments.services.intake import hold_register
-from payments.services.ledger import ZERO
 from payments.services.results import IntakeResult
 from payments.services.sale_rules import SalePlan, plan_sale
 from payments.services.till_ledger import sale_problems
@@ -50,12 +53,16 @@ def record_sale(*, client: ApiClient, register_id: int, payment_type: str, items
     Raises a ``PaymentError`` for every refusal; writes nothing unless it succeeds."""
     guard = {"client": client, "idempotency_key": idempotency_key, "external_id": external_id,
              "request_hash": request_hash}
-    earlier = previous_intake(**guard)
-    if earlier is not None:
-        return earlier
-    plan = plan_sale(client=client, owner=owner, register_id=register_id,
-                     payment_type=payment_type, items=items)
-    return write_once(lambda: _write(plan, **guard), guard=guard, patron_id=None)
+
+    def plan_and_write() -> IntakeResult:
+        plan = plan_sale(client=client, owner=owner, register_id=register_id,
+                         payment_type=payment_type, items=items)
+        return _write(plan, **guard)
+
+    # No look-up of an earlier intake first, as for a charge (services.intake): the unique
+    # indexes of ``kohapay_intake`` refuse a retry's INSERT, or a rule now refuses it, and
+    # ``write_once`` then answers with the replay, the 422 or the 409, in the same order.
+    return write_once(plan_and_write, guard=guard, patron_id=None)
 
 
 def _write(plan: SalePlan, *, client: ApiClient, idempotency_key: str | None,
@@ -65,9 +72,9 @@ def _write(plan: SalePlan, *, client: ApiClient, idempotency_key: str | None,
         now = timezone.now().replace(microsecond=0)  # MariaDB `timestamp` keeps whole seconds
         credit_number = _allocate_credit_number(plan, now)
         rows = recipes.sale(_purchase(plan, credit_number), at=now)
+        _settle(rows)
         _create_lines(rows)
         offsets = _create_offsets(rows)
-        _settle(rows)
         debits, credit = _check_invariants(plan, rows, offsets)
         body = sale_response_body(plan=plan, external_id=external_id, credit=credit,
                                   debits=debits, offsets=offsets)
@@ -94,8 +101,10 @@ def _purchase(plan: SalePlan, credit_number: str | None) -> recipes.Sale:
 
 def _create_lines(rows: recipes.SaleRows) -> None:
     """Every item's debit, then the PURCHASE credit, in one INSERT: ids in Koha's order (the
-    debits first), back by ``RETURNING``. Born outstanding, as Koha inserts them."""
-    sql.insert([*rows.debits, rows.credit], return_ids=True)
+    debits first); every column comes back as stored by ``RETURNING`` (ids, ``timestamp``, the
+    amounts as the columns keep them), so the invariant check reads the rows without a second
+    statement."""
+    sql.insert([*rows.debits, rows.credit], return_rows=True)
 
 
 def _create_offsets(rows: recipes.SaleRows) -> list[AccountOffset]:
@@ -107,19 +116,20 @@ def _create_offsets(rows: recipes.SaleRows) -> list[AccountOffset]:
 
 
 def _settle(rows: recipes.SaleRows) -> None:
-    """What ``apply`` leaves: every line of the sale at 0, in one UPDATE."""
-    ids = [line.pk for line in (*rows.debits, rows.credit)]
-    sql.update_column(AccountLine, ids, "amountoutstanding", ZERO)
+    """What ``apply`` leaves: every line of the sale at 0. Koha inserts them outstanding and
+    updates them to 0 in the same transaction; the committed rows are the same when they are
+    born settled (``timestamp``: MariaDB stamps the insert as it stamped the update, within the
+    transaction), and it saves an UPDATE — as a charge does (``services.intake._settle``).
+    ``_check_invariants`` then proves it on the rows as stored."""
+    rows.settle()
 
 
 def _check_invariants(plan: SalePlan, rows: recipes.SaleRows, offsets: list[AccountOffset]):
-    """Re-read the lines and prove the sale whole before committing (else a bug: 500): each
-    debit is its item's amount and at 0, without patron or register; the credit is −total, at
-    0, on the register; the APPLY offsets pay each debit in full. Returns the lines as stored."""
-    ids = [line.pk for line in (*rows.debits, rows.credit)]
-    stored = AccountLine.objects.in_bulk(ids)
-    debits = [stored.get(line.pk) for line in rows.debits]
-    credit = stored.get(rows.credit.pk)
+    """Prove the sale whole before committing, on the lines as stored (``RETURNING``), else a
+    bug (500): each debit is its item's amount and at 0, without patron or register; the credit
+    is −total, at 0, on the register; the APPLY offsets pay each debit in full. Returns the
+    lines as stored."""
+    debits, credit = rows.debits, rows.credit
     problems = sale_problems(plan, debits, credit, offsets)
     if problems:
         logger.error("sale invariant violated at register %s: %s", plan.register_id,

@@ -36,6 +36,10 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
     log("intake: building kp_bench_intake and kp_bench_floor …")
     kohapay_fixture = setup_db.build(databases.INTAKE_DB)
     floor_fixture = setup_db.build(databases.FLOOR_DB)
+    per_patron = till.debts_per_patron(len(clients) + 1, duration, setup_db.PATRONS)
+    log(f"intake: {per_patron} outstanding debits per patron, for the payments of existing debits …")
+    books = {"kohapay": till.DebtBook(setup_db.debts(databases.INTAKE_DB, per_patron)),
+             "framework": till.DebtBook(setup_db.debts(databases.FLOOR_DB, per_patron))}
     kohapay_load = Workload(kohapay_fixture, run_id)
     floor_load = Workload(floor_fixture, run_id)
     before = databases.count_rows(databases.INTAKE_DB, VERIFIED_TABLES)
@@ -43,6 +47,7 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
                "gunicorn": " ".join(servers.gunicorn_args(workers)),
                "rate_limits": dict(environment.RATE_LIMITS),
                "client_made_by": kohapay_fixture["client_made_by"], "per_clients": {},
+               "debts_per_patron": per_patron, "floor_rows": [],
                "failures": [], "fixture": kohapay_fixture}
     with servers.gunicorn("kohapay.wsgi:application",
                           environment.kohapay_env(databases.INTAKE_DB), "kohapay", workers) as kport, \
@@ -53,10 +58,10 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
         contenders = _contenders(kport, fport, token, kohapay_load, floor_load, missing)
         ports = {"kohapay": kport, "framework": fport, "two_call": fport}
         kohapay_ok = _warm_up(contenders, ports, results["failures"], log)
-        written = {"payment": kohapay_ok, "sale": 0, "refund": 0}
-        if contenders["kohapay"] is not None:
-            _add(written, _till_rows(kport, token, kohapay_load, "warm", WARMUP_CLIENTS,
-                                     WARMUP_SECONDS, results["failures"], log))
+        written = {"payment": kohapay_ok, "sale": 0, "refund": 0, "pay": 0}
+        till_run = TillRun(kport, fport, token, {"kohapay": kohapay_load, "framework": floor_load},
+                           books, results, log, measure_kohapay=contenders["kohapay"] is not None)
+        _add(written, till_run.rows("warm", WARMUP_CLIENTS, WARMUP_SECONDS))
         database_pid = cpu.database_server_pid()
         for c in clients:
             with cpu.measured(None, database_pid) as spent:
@@ -73,42 +78,84 @@ def run(clients: list[int], duration: float, workers: int, log=print) -> dict:
                                          make_step(f"c{c}", c))
                 row[name] = _checked(result, name, c, results["failures"], log, spent)
             written["payment"] += row["kohapay"]["ok"] if row["kohapay"] else 0
-            if contenders["kohapay"] is not None:
-                row.update(_till_rows(kport, token, kohapay_load, f"c{c}", c, duration,
-                                      results["failures"], log, measure=database_pid))
-                _add(written, row)
+            row.update(till_run.rows(f"c{c}", c, duration, measure=database_pid))
+            _add(written, row)
             results["per_clients"][str(c)] = row
             log(f"intake: C={c} " + ", ".join(
                 f"{k} {v['throughput']}/s p50 {v['p50_ms']} ms" for k, v in row.items() if v))
-    results["verification"] = _verify(before, written)
+    results["verification"] = _verify(before, written, books["kohapay"])
     return results
 
 
-WARM_UP = object()  # _till_rows' ``measure`` for the warm-up: nothing measured
+WARM_UP = object()  # TillRun.rows' ``measure`` for the warm-up: nothing measured
+# At each C, each till write next to its own framework floor (issue 18).
+TILL_CONTENDERS = ("framework_sale", "kohapay_sale", "kohapay_refund", "framework_pay",
+                   "kohapay_pay")
+FLOOR_ROWS = {"framework_sale": till.ROWS_PER_SALE, "framework_pay": till.ROWS_PER_PAY}
 
 
-def _till_rows(port: int, token: str, load: Workload, tag: str, clients: int, duration: float,
-               failures: list, log, measure=WARM_UP) -> dict:
-    """kohapay's sale of three items, then its refund of 0.01 of those sales, at ``clients``;
-    ``measure``: MariaDB's pid (or None) to measure CPU, as for the payments."""
-    book = till.SaleBook()
-    steps = {"kohapay_sale": till.sale_step(load, token, f"s{tag}", clients, book),
-             "kohapay_refund": till.refund_step(load, token, f"r{tag}", book)}
-    rows = {}
-    for name, step in steps.items():
-        if measure is WARM_UP:
-            result = loadgen.run(clients, duration, loadgen.http_connector(port), step)
-            rows[name] = _checked(result, name, "warm-up", failures, log)
-            continue
-        with cpu.measured(servers.PIDS.get(port), measure) as spent:
-            result = loadgen.run(clients, duration, loadgen.http_connector(port), step)
-        rows[name] = _checked(result, name, clients, failures, log, spent)
-    return rows
+class TillRun:
+    """kohapay's sale of three items, its refund of 0.01 of those sales and its payment of one
+    existing debit, each next to its own framework floor (a bare view writing the same rows)."""
+
+    def __init__(self, kport, fport, token, loads, books, results, log, measure_kohapay=True):
+        self.ports = {"kohapay": kport, "framework": fport}
+        self.token, self.loads, self.books = token, loads, books
+        self.results, self.log, self.measure_kohapay = results, log, measure_kohapay
+
+    def _steps(self, tag: str, clients: int) -> dict:
+        book, k, f = till.SaleBook(), self.loads["kohapay"], self.loads["framework"]
+        steps = {
+            "framework_sale": till.floor_sale_step(f, f"fs{tag}", clients),
+            "framework_pay": till.floor_pay_step(f, f"fp{tag}", clients, self.books["framework"]),
+        }
+        if self.measure_kohapay:
+            steps.update({
+                "kohapay_sale": till.sale_step(k, self.token, f"s{tag}", clients, book),
+                "kohapay_refund": till.refund_step(k, self.token, f"r{tag}", book),
+                "kohapay_pay": till.pay_step(k, self.token, f"p{tag}", clients,
+                                             self.books["kohapay"]),
+            })
+        return steps
+
+    def rows(self, tag: str, clients: int, duration: float, measure=WARM_UP) -> dict:
+        """One load per contender at ``clients``; ``measure``: MariaDB's pid (or None) to measure
+        CPU, as for the payments. The floors' rows are counted before and after each load."""
+        steps, rows = self._steps(tag, clients), {}
+        failures, label = self.results["failures"], "warm-up" if measure is WARM_UP else clients
+        for name in TILL_CONTENDERS:
+            if name not in steps:
+                continue
+            port = self.ports[name.split("_")[0]]
+            counted = databases.count_rows(databases.FLOOR_DB, VERIFIED_TABLES) \
+                if name in FLOOR_ROWS else None
+            if measure is WARM_UP:
+                result = loadgen.run(clients, duration, loadgen.http_connector(port), steps[name])
+                rows[name] = _checked(result, name, label, failures, self.log)
+            else:
+                with cpu.measured(servers.PIDS.get(port), measure) as spent:
+                    result = loadgen.run(clients, duration, loadgen.http_connector(port),
+                                         steps[name])
+                rows[name] = _checked(result, name, label, failures, self.log, spent)
+            if counted is not None:
+                self.results["floor_rows"].append(
+                    _floor_rows(name, label, counted, result.ok))
+        return rows
+
+
+def _floor_rows(name: str, clients, before: dict, ok: int) -> dict:
+    """The floor's rows added by one load: exactly its 201s × the rows of kohapay's write."""
+    after = databases.count_rows(databases.FLOOR_DB, VERIFIED_TABLES)
+    tables = {table: {"added": after[table] - before[table],
+                      "expected": ok * FLOOR_ROWS[name][table]} for table in VERIFIED_TABLES}
+    return {"contender": name, "clients": clients, "tables": tables,
+            "exact": all(t["added"] == t["expected"] for t in tables.values())}
 
 
 def _add(written: dict, row: dict) -> None:
     written["sale"] += (row.get("kohapay_sale") or {}).get("ok", 0)
     written["refund"] += (row.get("kohapay_refund") or {}).get("ok", 0)
+    written["pay"] += (row.get("kohapay_pay") or {}).get("ok", 0)
 
 
 def _warm_up(contenders: dict, ports: dict, failures: list, log) -> int:
@@ -222,12 +269,13 @@ def _kohapay_token(port: int, fixture: dict) -> tuple[str | None, str | None]:
 # The payments' tables, and the refunds' own record.
 VERIFIED_TABLES = (*databases.LEDGER_TABLES, "kohapay_refund_line")
 ROWS_PER = {"payment": {**databases.ROWS_PER_PAYMENT, "kohapay_refund_line": 0},
-            "sale": till.ROWS_PER_SALE, "refund": till.ROWS_PER_REFUND}
+            "sale": till.ROWS_PER_SALE, "refund": till.ROWS_PER_REFUND, "pay": till.ROWS_PER_PAY}
 
 
-def _verify(before: dict, written: dict) -> dict:
+def _verify(before: dict, written: dict, debts: till.DebtBook) -> dict:
     """Exactly the expected rows: per table, (rows added) == Σ 201s × rows per write, for the
-    payments, the sales and the refunds."""
+    payments, the sales, the refunds and the payments of existing debits (the pre-created
+    debits were counted in ``before``)."""
     after = databases.count_rows(databases.INTAKE_DB, VERIFIED_TABLES)
     tables = {
         table: {"added": after[table] - before[table],
@@ -236,13 +284,17 @@ def _verify(before: dict, written: dict) -> dict:
     }
     exact = all(t["added"] == t["expected"] for t in tables.values())
     return {"payments_201": written["payment"], "sales_201": written["sale"],
-            "refunds_201": written["refund"], "tables": tables, "exact": exact,
+            "refunds_201": written["refund"], "pays_201": written["pay"],
+            "debts_created": debts.created, "debts_left": debts.left(),
+            "tables": tables, "exact": exact,
             "outstanding_sum": str(_outstanding_sum()),
+            "outstanding_expected": str(debts.owed()),
             "verify_ledger": _verify_ledger()}
 
 
 def _outstanding_sum():
-    """Every charge was paid in full: the patrons' balances (SUM of outstanding) are all 0."""
+    """The patrons' balances (SUM of outstanding): every charge was paid in full, so only the
+    pre-created debits not paid are left (``DebtBook.owed``)."""
     conn = databases.connect(databases.INTAKE_DB)
     try:
         cur = conn.cursor()

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 from tools.bench.machine import CALIBRATION_LOOP, CALIBRATION_ROUND_TRIPS
 
 TARGETS = {  # issue 18 (intake) and issue 6 / 13 (dashboard)
     "framework_ratio": 0.6,  # kohapay throughput ≥ 0.6 × the framework floor, at C = 1 and 8
+    "till_ratio": 0.5,  # a sale, a payment of an existing debit ≥ 0.5 × their own floor
     "two_call_ratio": 1.2,  # one kohapay call ≥ 1.2 × Koha's two calls
     "server_cpu": 2.0,  # gunicorn CPU per intake ≤ 2 × the framework floor's
     "mariadb_cpu": 1.6,  # MariaDB CPU per intake ≤ 1.6 × the framework floor's
@@ -60,6 +62,14 @@ def problems(results: dict) -> list[str]:
     verification = intake.get("verification")
     if verification and not verification["exact"]:
         found.append("the rows kohapay added do not equal its 201s × the rows of a payment")
+    for check in intake.get("floor_rows", []):
+        if not check["exact"]:
+            found.append(f"the rows {check['contender']} added at C = {check['clients']} are not "
+                         f"its 201s × the rows of kohapay's write: {check['tables']}")
+    expected = (verification or {}).get("outstanding_expected")
+    if expected is not None and Decimal(verification["outstanding_sum"]) != Decimal(expected):
+        found.append(f"the ledger's outstanding sum is {verification['outstanding_sum']}, not "
+                     f"the {expected} the unpaid pre-created debits owe")
     ledger = (verification or {}).get("verify_ledger") or {}
     if ledger.get("available") and ledger.get("exit_code") != 0:
         found.append(f"manage.py verify_ledger exited {ledger['exit_code']}")
@@ -84,7 +94,8 @@ def render(results: dict) -> str:
     parts = [_header(results)]
     intake = results.get("intake")
     if intake:
-        parts += [_intake(intake), *_till(intake), _two_call(intake), _verification(intake)]
+        parts += [_intake(intake), *_till(intake), *_own_floors(intake), _two_call(intake),
+                  _verification(intake)]
     for key, render_section in (("statements", _statements), ("profile", _profile)):
         section = results.get(key)
         if section and "error" in section:
@@ -240,6 +251,47 @@ def _till(intake: dict) -> list[str]:
     ])]
 
 
+OWN_FLOORS = (("kohapay_sale", "framework_sale", "sale of three items"),
+              ("kohapay_pay", "framework_pay", "payment of one existing debit"))
+
+
+def _own_floors(intake: dict) -> list[str]:
+    """Section 2c, when the run measured them (issue 18): the sale and the payment of an
+    existing debit, each against a bare Django view writing the same rows."""
+    rows = []
+    for c, row in intake["per_clients"].items():
+        for mine, floor, what in OWN_FLOORS:
+            k, f = row.get(mine), row.get(floor)
+            if k and f:
+                rows.append([c, what, k["throughput"], k["p50_ms"], k["p99_ms"], k["failed"],
+                             f["throughput"], f["p50_ms"], _ratio(k["throughput"],
+                                                                  f["throughput"]),
+                             _cpu(k, "server"), _cpu(f, "server"), _cpu(k, "mariadb"),
+                             _cpu(f, "mariadb")])
+    if not rows:
+        return []
+    checks = intake.get("floor_rows", [])
+    exact = all(check["exact"] for check in checks)
+    return ["\n".join([
+        "## 2c. The sale and the payment of an existing debit, against their own floors",
+        "",
+        "Each floor is a bare Django view (`tools/bench/floor_app`, `tools/bench/till_sql.py`) "
+        "writing the rows kohapay's write adds: for a sale of three items 4 lines, 7 offsets "
+        "and an intake record; for a payment of one existing debit (named in "
+        "`account_lines_ids`) the credit, 2 offsets, a statistics row, a FINES log and an "
+        "intake record, the debit and the credit updated to 0. Each bench patron starts with "
+        f"{intake.get('debts_per_patron', '–')} outstanding debits (Koha's `add_debit` rows), "
+        "in both databases; each request pays one. The floor runs right before kohapay at each "
+        "C. The floors' rows were counted around each load: "
+        + ("exact every time." if exact else "**NOT exact** (see the problems above).")
+        + " CPU is ms per write.",
+        "",
+        table(["C", "write", "kohapay /s", "p50 ms", "p99 ms", "non-201", "own floor /s",
+               "p50 ms", "÷ own floor", "server ms", "floor server ms", "MariaDB ms",
+               "floor MariaDB ms"], rows),
+    ])]
+
+
 def _cores() -> int:
     return os.cpu_count() or 1
 
@@ -247,8 +299,8 @@ def _cores() -> int:
 def _cpu_rows(intake: dict) -> list[list]:
     rows = []
     for c, row in intake["per_clients"].items():
-        for name in ("kohapay", "kohapay_sale", "kohapay_refund", "framework", "physical",
-                     "two_call"):
+        for name in ("kohapay", "kohapay_sale", "kohapay_refund", "kohapay_pay", "framework",
+                     "framework_sale", "framework_pay", "physical", "two_call"):
             measured = row.get(name)
             spent = measured and measured.get("cpu_ms_per_payment")
             if spent:
@@ -294,6 +346,11 @@ def _verification(intake: dict) -> str:
         till = (f" {v['sales_201']} sales and {v['refunds_201']} refunds answered 201 as well "
                 "(a sale: 4 lines, 7 offsets, 1 intake record; a refund: 2 lines, 4 offsets, 1 "
                 "intake record, 1 refund line).")
+    if v.get("pays_201") is not None:
+        till += (f" {v['pays_201']} payments of an existing debit answered 201 (each: 1 line, 2 "
+                 "offsets, 1 statistics row, 1 action log, 1 intake record); "
+                 f"{v['debts_left']} of the {v['debts_created']} pre-created debits are left "
+                 f"unpaid, owing {v['outstanding_expected']}.")
     return "\n".join([
         "### Rows written by kohapay during the run",
         "",
@@ -527,6 +584,13 @@ def _targets(results: dict) -> str:
     rows.append([f"≤ {TARGETS['statements']} statements inside the intake transaction",
                  s and s["in_transaction"],
                  _ok(s and s["in_transaction"], TARGETS["statements"], "<=")])
+    for c in ("1", "8"):
+        row = per_clients.get(c) or {}
+        for mine, floor, what in OWN_FLOORS:
+            if row.get(floor):
+                ratio = _ratio((row.get(mine) or {}).get("throughput"), row[floor]["throughput"])
+                rows.append([f"{what} ≥ {TARGETS['till_ratio']} × its own framework floor at "
+                             f"C = {c}", ratio, _ok(ratio, TARGETS["till_ratio"], ">=")])
     dashboard = {k: v for k, v in (results.get("dashboard") or {}).items() if "error" not in v}
     for size, r in dashboard.items():
         for page, m in r["baseline"].items():

@@ -10,6 +10,7 @@ import io
 import json
 import re
 import secrets
+import sys
 
 import django
 
@@ -106,6 +107,44 @@ def _direct_client() -> tuple[str, str]:
     return app.client_id, secret
 
 
+def debts(database: str, per_patron: int) -> dict[int, list[tuple[int, str]]]:
+    """Outstanding debits for the payment-of-existing-debits contenders: ``per_patron`` for every
+    bench patron, as Koha's ``add_debit`` writes them (``koha.recipes.debits``: the line, its
+    CREATE offset, its FINES log). Returns {patron: [(debit id, amount), …]} in id order."""
+    from tools.bench import environment
+
+    found = json.loads(environment.module(database, "setup_db", "debts", str(per_patron)))
+    return {int(patron): [(int(i), a) for i, a in lines] for patron, lines in found.items()}
+
+
+def _debts(per_patron: int) -> dict:
+    from django.db import transaction
+    from django.utils import timezone
+
+    from koha.models import AccountLine, AccountOffset, ActionLog
+    from koha.recipes.debits import Debit, debit_line, debit_log, debit_offset
+    from tools.bench.workload import AMOUNTS
+
+    now = timezone.now().replace(microsecond=0)
+    made = {}
+    patrons = range(FIRST_PATRON, FIRST_PATRON + PATRONS)
+    with transaction.atomic():
+        for chunk in range(0, PATRONS, 250):
+            owed = [Debit(patron_id=n, manager_id=STAFF, library_id="CPL", interface="intranet",
+                          debit_type="PRINT", amount=AMOUNTS[(n + k) % len(AMOUNTS)],
+                          description="Printing")
+                    for n in patrons[chunk:chunk + 250] for k in range(per_patron)]
+            lines = AccountLine.objects.bulk_create([debit_line(d, at=now) for d in owed])
+            AccountOffset.objects.bulk_create([debit_offset(line) for line in lines])
+            ActionLog.objects.bulk_create([debit_log(d) for d in owed])
+            for line in lines:
+                made.setdefault(line.patron_id, []).append((line.pk, str(line.amount)))
+    return made
+
+
 if __name__ == "__main__":
     django.setup()
-    print(json.dumps(_fixture()))
+    if sys.argv[1:2] == ["debts"]:
+        print(json.dumps(_debts(int(sys.argv[2]))))
+    else:
+        print(json.dumps(_fixture()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from tools.bench.ledger_sql import Payment
+from tools.bench.till_sql import Sale
 
 AMOUNTS = [Decimal(a) for a in ("0.10", "0.20", "1.50", "2.50", "5.00", "12.75", "1234.567891")]
 
@@ -57,4 +58,14 @@ def payment_from_body(body: dict) -> Payment:
         debit_type=body["debit_type"], payment_type=body["payment_type"],
         description=body["description"], idempotency_key=body.get("key"),
         external_id=body.get("key"), client_id=body.get("client"),
+    )
+
+
+def sale_from_body(body: dict) -> Sale:
+    """The framework floor's sale: kohapay's request plus what kohapay resolves (staff, library)."""
+    return Sale(
+        staff=int(body["staff"]), library=body["library"], register=int(body["register"]),
+        items=tuple((item["debit_type"], Decimal(item["price"])) for item in body["items"]),
+        payment_type=body["payment_type"], idempotency_key=body.get("key"),
+        client_id=body.get("client"),
     )

@@ -10,8 +10,8 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from tools.bench import ledger_sql
-from tools.bench.workload import payment_from_body
+from tools.bench import ledger_sql, till_sql
+from tools.bench.workload import payment_from_body, sale_from_body
 
 
 @csrf_exempt
@@ -45,3 +45,25 @@ def pay(request):
     if credit_id is None:
         return JsonResponse({"error": "Debit not found or not outstanding."}, status=409)
     return JsonResponse({"account_line_id": credit_id}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def sale(request):
+    """kohapay's sale of three items (``POST …/cash_registers/{id}/sales``): the same rows."""
+    with transaction.atomic(), connection.cursor() as cur:
+        credit_id = till_sql.write_sale(cur, sale_from_body(json.loads(request.body)))
+    return JsonResponse({"sale_id": credit_id}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def pay_debit(request):
+    """kohapay's payment of one existing debit (``POST …/account/payments`` naming it in
+    ``account_lines_ids``): the same rows."""
+    body = json.loads(request.body)
+    with transaction.atomic(), connection.cursor() as cur:
+        credit_id = till_sql.write_pay_of(cur, payment_from_body(body), int(body["debit_id"]))
+    if credit_id is None:
+        return JsonResponse({"error": "Debit not found or not outstanding."}, status=409)
+    return JsonResponse({"payment_id": credit_id}, status=201)
