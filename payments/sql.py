@@ -198,31 +198,44 @@ def counted_token_row(checksum: str, now, window_start) -> tuple | None:
     one. Measured on ``make bench`` (docs/performance.md, "Issue 18"): the token check and the
     count as two statements, each with its round trip (the count with its own commit) cost the
     intake one of its statements per request."""
-    params = [connection.ops.adapt_datetimefield_value(window_start), checksum,
-              connection.ops.adapt_datetimefield_value(now),
-              *[checksum] * len(TOKEN_CLIENT_COLUMNS)]
-    with connection.cursor() as cursor:
-        cursor.execute(_counted_token_sql(), params)
-        return cursor.fetchone()
+    return _counted_row(_counted_token_sql(), TOKEN_CLIENT_COLUMNS, checksum, now, window_start)
 
 
 @cache
 def _counted_token_sql() -> str:
     token = get_access_token_model()._meta.db_table
     client, patron = ApiClient._meta.db_table, Patron._meta.db_table
-    counter = RateCounter._meta.db_table
     joined = (f"FROM {token} t JOIN {client} c ON c.application_id = t.application_id"
               f" WHERE t.token_checksum = %s")
+    return _counting_sql(joined, TOKEN_CLIENT_COLUMNS, also=(
+        f" AND EXISTS(SELECT 1 FROM {patron} p WHERE p.borrowernumber = c.staff_patron_id)"))
+
+
+def _counting_sql(joined: str, columns: tuple[str, ...], also: str = "") -> str:
+    """The counting upsert of ``counted_token_row`` and ``counted_koha_key_token_row``: the
+    client's ``api`` counter row from the token ``joined`` to its client (unexpired, the client
+    active, ``also``), returning the count and ``columns``."""
+    counter = RateCounter._meta.db_table
     # RETURNING names only the counter's columns; the client's come by the same unique index.
-    returned = ", ".join(f"(SELECT {column} {joined})" for column in TOKEN_CLIENT_COLUMNS)
+    returned = ", ".join(f"(SELECT {column} {joined})" for column in columns)
     return (
         f"INSERT INTO {counter} (scope, ident, window_start, hits)"
         f" SELECT 'api', CONCAT('client-', c.id), %s, 1 {joined}"
-        f" AND t.expires > %s AND c.active = 1"
-        f" AND EXISTS(SELECT 1 FROM {patron} p WHERE p.borrowernumber = c.staff_patron_id)"
+        f" AND t.expires > %s AND c.active = 1{also}"
         f" ON DUPLICATE KEY UPDATE hits = hits + 1"
         f" RETURNING hits, {returned}"
     )
+
+
+def _counted_row(sql: str, columns: tuple[str, ...], checksum: str, now,
+                 window_start) -> tuple | None:
+    """Run a ``_counting_sql`` statement: the window, the token (in the SELECT and once per
+    returned column's subquery) and the time the token must outlive."""
+    params = [connection.ops.adapt_datetimefield_value(window_start), checksum,
+              connection.ops.adapt_datetimefield_value(now), *[checksum] * len(columns)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()
 
 
 TOKEN_CLIENT_COLUMNS = ("t.id", "t.application_id", "c.id", "c.name", "c.staff_patron_id")
@@ -269,12 +282,8 @@ def counted_koha_key_token_row(checksum: str, now, window_start) -> tuple | None
     library) in ONE statement; None — nothing counted — for any other token. The same reason
     and measure as ``counted_token_row``'s; the owner's permissions are one more query, as
     before."""
-    params = [connection.ops.adapt_datetimefield_value(window_start), checksum,
-              connection.ops.adapt_datetimefield_value(now),
-              *[checksum] * len(KEY_CLIENT_COLUMNS)]
-    with connection.cursor() as cursor:
-        cursor.execute(_counted_koha_key_token_sql(), params)
-        return cursor.fetchone()
+    return _counted_row(_counted_koha_key_token_sql(), KEY_CLIENT_COLUMNS, checksum, now,
+                        window_start)
 
 
 KEY_CLIENT_COLUMNS = ("t.id", "c.id", "c.name", "c.koha_client_id", "p.borrowernumber",
@@ -285,19 +294,11 @@ KEY_CLIENT_COLUMNS = ("t.id", "c.id", "c.name", "c.koha_client_id", "p.borrowern
 def _counted_koha_key_token_sql() -> str:
     token, client = KohaKeyToken._meta.db_table, ApiClient._meta.db_table
     key, patron = ApiKey._meta.db_table, Patron._meta.db_table
-    counter = RateCounter._meta.db_table
     joined = (f"FROM {token} t JOIN {client} c ON c.id = t.client_id"
               f" JOIN {key} k ON k.client_id = c.koha_client_id AND k.active = 1"
               f" JOIN {patron} p ON p.borrowernumber = k.patron_id"
               f" WHERE t.token_checksum = %s")
-    returned = ", ".join(f"(SELECT {column} {joined})" for column in KEY_CLIENT_COLUMNS)
-    return (
-        f"INSERT INTO {counter} (scope, ident, window_start, hits)"
-        f" SELECT 'api', CONCAT('client-', c.id), %s, 1 {joined}"
-        f" AND t.expires > %s AND c.active = 1"
-        f" ON DUPLICATE KEY UPDATE hits = hits + 1"
-        f" RETURNING hits, {returned}"
-    )
+    return _counting_sql(joined, KEY_CLIENT_COLUMNS)
 
 
 # --- the intake transaction ---------------------------------------------------------------------
