@@ -21,8 +21,6 @@ from payments import sql
 from payments.models import ApiClient
 from payments.selectors import PREFERENCE_DEFAULTS, ClientScope, RegisterFacts
 
-PREFERENCES = ("UseCashRegisters", "AutoCreditNumber", "IndependentBranches")  # TILL_REFERENCES
-
 
 @dataclass(frozen=True)
 class TillPreferences:
