@@ -18,9 +18,9 @@ from contextlib import contextmanager
 
 import django
 
-PROJECT_PACKAGES = ("kohapay", "koha", "core", "payments", "registers")  # kohapay's own code
-PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"
+from tools.bench.workload import PAYMENTS_PATH
 
+PROJECT_PACKAGES = ("kohapay", "koha", "core", "payments", "registers")  # kohapay's own code
 
 INSERT_ACCOUNTLINES = re.compile(r"\s*INSERT\s+INTO\s+`?accountlines`?[\s(]", re.IGNORECASE)
 TRANSACTION_HOOKS = ("_set_autocommit", "_commit", "_rollback")

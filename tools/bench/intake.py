@@ -24,9 +24,8 @@ from tools.bench import (
     setup_db,
     till,
 )
-from tools.bench.workload import Workload
+from tools.bench.workload import PAYMENTS_PATH, Workload
 
-PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"
 WARMUP_SECONDS = 1.0
 WARMUP_CLIENTS = 4
 

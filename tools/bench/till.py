@@ -19,9 +19,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from tools.bench import loadgen
-from tools.bench.workload import Workload
-
-PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"
+from tools.bench.workload import PAYMENTS_PATH, Workload
 
 SALES_PATH = "/api/v1/cash_registers/{register}/sales"
 REFUNDS_PATH = SALES_PATH + "/{sale}/refunds"

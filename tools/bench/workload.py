@@ -11,6 +11,7 @@ from decimal import Decimal
 from tools.bench.ledger_sql import Payment
 from tools.bench.till_sql import Sale
 
+PAYMENTS_PATH = "/api/v1/patrons/{patron}/account/payments"  # kohapay's intake route
 AMOUNTS = [Decimal(a) for a in ("0.10", "0.20", "1.50", "2.50", "5.00", "12.75", "1234.567891")]
 
 
